@@ -1,0 +1,148 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
+from corroborate.admin import AuthoredAdmin
+from evidence.models import EvidenceLink
+
+
+class _ClaimSourcesOnly:
+    """Offer only this claim's own sources in an inline's source picker."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._parent_claim = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            claim = getattr(self, "_parent_claim", None)
+            kwargs["queryset"] = (
+                Source.objects.filter(claim=claim) if claim else Source.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    fields = ("outlet", "url", "title", "published_on", "archived_url")
+
+
+class AttributionInline(_ClaimSourcesOnly, admin.TabularInline):
+    model = Attribution
+    extra = 0
+    autocomplete_fields = ("claimant",)
+    fields = ("claimant", "role", "made_on", "made_on_precision", "quote", "source")
+
+
+class DenialInline(_ClaimSourcesOnly, admin.TabularInline):
+    model = Denial
+    extra = 0
+    autocomplete_fields = ("claimant",)
+    fields = ("claimant", "kind", "denied_on", "denied_on_precision", "quote", "source")
+
+
+class EvidenceLinkInline(admin.TabularInline):
+    model = EvidenceLink
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ("evidence",)
+    fields = ("evidence", "relation", "strength", "rationale")
+
+
+@admin.register(Claim)
+class ClaimAdmin(AuthoredAdmin):
+    list_display = ("statement", "made_display", "verdict", "created_by", "updated")
+    list_filter = ("verdict", "made_on_precision", "tags")
+    search_fields = (
+        "statement",
+        "details",
+        "uuid",
+        "sources__outlet",
+        "sources__title",
+        "sources__url",
+    )
+    list_select_related = ("created_by",)
+    date_hierarchy = "made_on"
+    autocomplete_fields = ("tags", "related")
+    readonly_fields = ("uuid", *AuthoredAdmin.readonly_fields)
+    fieldsets = (
+        (None, {"fields": ("statement", "details", ("made_on", "made_on_precision"), "tags")}),
+        (_("Verdict"), {"fields": ("verdict", "verdict_rationale")}),
+        (_("Related claims"), {"fields": ("related",)}),
+        (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
+    )
+    inlines = (SourceInline, AttributionInline, DenialInline, EvidenceLinkInline)
+
+    @admin.display(description=_("first made"), ordering="made_on")
+    def made_display(self, obj: Claim) -> str:
+        return str(obj.made) if obj.made else "—"
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(AuthoredAdmin):
+    list_display = ("name", "kind", "parent", "country", "claim_count", "updated")
+    list_filter = ("kind", "country")
+    search_fields = ("name", "aliases", "description", "country")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    fields = (
+        "name",
+        "kind",
+        "parent",
+        "aliases",
+        "country",
+        "description",
+        "created_by",
+        "created",
+        "updated",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_claims=Count("attributions__claim", distinct=True))
+
+    @admin.display(description=_("claims"), ordering="_claims")
+    def claim_count(self, obj: Claimant) -> int:
+        return obj._claims
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "claim_count")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_claims=Count("claims"))
+
+    @admin.display(description=_("claims"), ordering="_claims")
+    def claim_count(self, obj: Tag) -> int:
+        return obj._claims
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("outlet", "title", "url", "published_on", "claim")
+    list_filter = ("outlet",)
+    search_fields = ("outlet", "title", "url", "archived_url", "claim__statement")
+    list_select_related = ("claim",)
+    autocomplete_fields = ("claim",)
+    date_hierarchy = "published_on"
+
+
+@admin.register(Attribution)
+class AttributionAdmin(AuthoredAdmin):
+    list_display = ("claimant", "role", "claim", "made_on", "created_by")
+    list_filter = ("role",)
+    search_fields = ("claimant__name", "claim__statement", "quote")
+    list_select_related = ("claimant", "claim", "created_by")
+    autocomplete_fields = ("claim", "claimant", "source")
+
+
+@admin.register(Denial)
+class DenialAdmin(AuthoredAdmin):
+    list_display = ("claimant", "kind", "claim", "denied_on", "created_by")
+    list_filter = ("kind",)
+    search_fields = ("claimant__name", "claim__statement", "quote")
+    list_select_related = ("claimant", "claim", "created_by")
+    autocomplete_fields = ("claim", "claimant", "source")

@@ -1,0 +1,378 @@
+"""Claims, the claimants who make, endorse or deny them, and where they were reported."""
+
+from __future__ import annotations
+
+import uuid
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from corroborate.dates import (
+    PartialDate,
+    PartialDatesModel,
+    normalised_date_constraint,
+    partial_date,
+    precision_field,
+)
+from corroborate.models import AuthoredModel, TimeStampedModel
+
+single_line = RegexValidator(
+    r"[\r\n]", inverse_match=True, message=_("Keep this to one line."), code="multiline"
+)
+
+
+class ClaimantKind(models.TextChoices):
+    STATE = "state", _("State")
+    GOVERNMENT_BODY = "government_body", _("Government body")
+    MILITARY = "military", _("Military or alliance")
+    OFFICIAL = "official", _("Official")
+    MEDIA = "media", _("Media outlet")
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Person")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Claimant(AuthoredModel):
+    """A person or organisation that makes, endorses or denies claims."""
+
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.UNKNOWN
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names, one per line, in any script.")
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="claimant_name_unique_ci",
+                violation_error_message=_("A claimant with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="claimant_name_not_blank",
+                violation_error_message=_("A claimant needs a name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="claimant_not_own_parent",
+                violation_error_message=_("A claimant cannot be its own parent organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def ancestors(self) -> list[Claimant]:
+        """Parent, grandparent, ... up to the top. One query per level; chains are short."""
+        chain: list[Claimant] = []
+        seen = {self.pk}
+        node = self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self) -> None:
+        super().clean()
+        # The database refuses a claimant that is its own parent; a longer loop
+        # (A → B → A) needs the chain walked, which only Python can do.
+        if self.parent_id is None or self.pk is None:
+            return
+        node = self.parent
+        seen: set[int] = set()
+        while node is not None and node.pk not in seen:
+            if node.pk == self.pk:
+                raise ValidationError(
+                    {
+                        "parent": ValidationError(
+                            _("%(parent)s is already below %(name)s: a parent chain cannot loop."),
+                            code="parent_loop",
+                            params={"parent": self.parent, "name": self.name},
+                        )
+                    }
+                )
+            seen.add(node.pk)
+            node = node.parent
+
+
+class Tag(TimeStampedModel):
+    """A context tag, such as NATO or Ukraine."""
+
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="tag_name_unique_ci",
+                violation_error_message=_("A tag with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="tag_name_not_blank",
+                violation_error_message=_("A tag needs a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(NamedTuple):
+    """A ClaimReview rating: 1 (worst) to 5 (best), with the text shown beside it."""
+
+    value: int
+    label: str
+
+
+class Verdict(models.TextChoices):
+    UNVERIFIED = "unverified", _("Unverified")
+    UNDER_REVIEW = "under_review", _("Under review")
+    SUPPORTED = "supported", _("Supported")
+    DISPUTED = "disputed", _("Disputed")
+    REFUTED = "refuted", _("Refuted")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive")
+
+    @property
+    def rating(self) -> Rating:
+        return VERDICT_RATINGS[self]
+
+
+# schema.org ClaimReview ratings: worstRating 1, bestRating 5; the label is alternateName.
+VERDICT_RATINGS: dict[str, Rating] = {
+    Verdict.REFUTED: Rating(1, "False"),
+    Verdict.DISPUTED: Rating(2, "Disputed"),
+    Verdict.UNVERIFIED: Rating(3, "Unverified"),
+    Verdict.UNDER_REVIEW: Rating(3, "Under review"),
+    Verdict.INCONCLUSIVE: Rating(3, "Inconclusive"),
+    Verdict.SUPPORTED: Rating(5, "Supported by evidence"),
+}
+
+
+class Claim(PartialDatesModel, AuthoredModel):
+    """A contested public statement, tracked from first report to verdict."""
+
+    PARTIAL_DATES = (("made_on", "made_on_precision"),)
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    statement = models.CharField(_("statement"), max_length=500, validators=[single_line])
+    details = models.TextField(_("details"), blank=True)
+    made_on = models.DateField(_("first made on"), null=True, blank=True)
+    made_on_precision = precision_field(_("precision of the date made"))
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="claims")
+    related = models.ManyToManyField("self", verbose_name=_("related claims"), blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED
+    )
+    verdict_rationale = models.TextField(_("verdict rationale"), blank=True)
+
+    class Meta:
+        ordering = ["-made_on", "-pk"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        indexes = [
+            # The claim list sorted by date made (its default order).
+            models.Index(fields=["-made_on", "-id"], name="claim_made_on_idx"),
+            # "Recently changed claims" on the dashboard and the list sorted by last change.
+            models.Index(fields=["-updated"], name="claim_updated_idx"),
+        ]
+        constraints = [
+            normalised_date_constraint("made_on", "made_on_precision", "claim_made_on_normalised"),
+            models.CheckConstraint(
+                condition=~Q(statement=""),
+                name="claim_statement_not_blank",
+                violation_error_message=_("A claim needs a statement."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    @property
+    def made(self) -> PartialDate | None:
+        return partial_date(self.made_on, self.made_on_precision)
+
+    @property
+    def rating(self) -> Rating:
+        return VERDICT_RATINGS[self.verdict]
+
+
+class Source(TimeStampedModel):
+    """Where a claim was reported: an article, a press release, a post."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="sources"
+    )
+    outlet = models.CharField(_("outlet"), max_length=200, validators=[single_line])
+    url = models.URLField(_("URL"), max_length=2000)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    archived_url = models.URLField(_("archived URL"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "url"],
+                name="source_url_unique_per_claim",
+                violation_error_message=_("This URL is already a source of the claim."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.title or self.url}"
+
+
+def _check_source_belongs_to_claim(record: Attribution | Denial) -> None:
+    if record.source_id is not None and record.source.claim_id != record.claim_id:
+        raise ValidationError(
+            {"source": ValidationError(_("Choose one of this claim's sources."), code="foreign")}
+        )
+
+
+class AttributionRole(models.TextChoices):
+    ORIGINATOR = "originator", _("Originator")
+    ENDORSER = "endorser", _("Endorser")
+    REPEATER = "repeater", _("Repeater")
+
+
+class Attribution(PartialDatesModel, AuthoredModel):
+    """A claimant made, endorsed or repeated a claim."""
+
+    PARTIAL_DATES = (("made_on", "made_on_precision"),)
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="attributions"
+    )
+    claimant = models.ForeignKey(
+        Claimant,
+        verbose_name=_("claimant"),
+        on_delete=models.PROTECT,
+        related_name="attributions",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=AttributionRole.choices, default=AttributionRole.ORIGINATOR
+    )
+    made_on = models.DateField(_("date"), null=True, blank=True)
+    made_on_precision = precision_field(_("precision of the date"))
+    quote = models.TextField(_("verbatim quote"), blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["made_on", "pk"]
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "claimant", "role"],
+                name="attribution_unique_role",
+                violation_error_message=_("This claimant already has this role on the claim."),
+            ),
+            normalised_date_constraint(
+                "made_on", "made_on_precision", "attribution_made_on_normalised"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} ({self.get_role_display()}): {self.claim}"
+
+    @property
+    def made(self) -> PartialDate | None:
+        return partial_date(self.made_on, self.made_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        _check_source_belongs_to_claim(self)
+
+
+class DenialKind(models.TextChoices):
+    OUTRIGHT = "outright", _("Outright denial")
+    PARTIAL = "partial", _("Partial denial")
+    NO_COMMENT = "no_comment", _("Refusal to comment")
+    COUNTER_CLAIM = "counter_claim", _("Counter-claim")
+
+
+class Denial(PartialDatesModel, AuthoredModel):
+    """A claimant denied a claim, in part or in full, or refused to comment on it."""
+
+    PARTIAL_DATES = (("denied_on", "denied_on_precision"),)
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="denials"
+    )
+    claimant = models.ForeignKey(
+        Claimant, verbose_name=_("claimant"), on_delete=models.PROTECT, related_name="denials"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DenialKind.choices, default=DenialKind.OUTRIGHT
+    )
+    denied_on = models.DateField(_("date"), null=True, blank=True)
+    denied_on_precision = precision_field(_("precision of the date"))
+    quote = models.TextField(_("verbatim quote"), blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["denied_on", "pk"]
+        verbose_name = _("denial")
+        verbose_name_plural = _("denials")
+        constraints = [
+            normalised_date_constraint(
+                "denied_on", "denied_on_precision", "denial_denied_on_normalised"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} ({self.get_kind_display()}): {self.claim}"
+
+    @property
+    def denied(self) -> PartialDate | None:
+        return partial_date(self.denied_on, self.denied_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        _check_source_belongs_to_claim(self)

@@ -1,0 +1,262 @@
+"""Writes to claims, claimants, attributions, denials, sources and tags.
+
+Every writer (web forms, admin, API, importers, the demo loader) goes through these, so each
+rule lives in one place: `full_clean()` runs the field validators, `clean()` and the database
+constraints with their readable messages, and multi-row changes happen in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from claims.models import (
+    Attribution,
+    AttributionRole,
+    Claim,
+    Claimant,
+    ClaimantKind,
+    Denial,
+    DenialKind,
+    Source,
+    Tag,
+    Verdict,
+)
+from corroborate.dates import DatePrecision
+from corroborate.services import model_update, validated_save
+
+
+# Claimants ---------------------------------------------------------------------------------
+
+CLAIMANT_FIELDS = ("name", "kind", "parent", "aliases", "country", "description")
+
+
+@transaction.atomic
+def claimant_create(
+    *,
+    name: str,
+    created_by: AbstractBaseUser,
+    kind: str = ClaimantKind.UNKNOWN,
+    parent: Claimant | None = None,
+    aliases: str = "",
+    country: str = "",
+    description: str = "",
+) -> Claimant:
+    """Create a claimant; the name must be unique regardless of case."""
+    claimant = Claimant(
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        aliases=aliases,
+        country=country.strip(),
+        description=description,
+        created_by=created_by,
+    )
+    return validated_save(claimant)
+
+
+@transaction.atomic
+def claimant_update(*, claimant: Claimant, data: dict[str, Any]) -> Claimant:
+    """Change a claimant; a new parent that would close a loop is refused."""
+    return model_update(instance=claimant, data=data, allowed=CLAIMANT_FIELDS)
+
+
+def claimant_get_by_name(name: str) -> Claimant | None:
+    return Claimant.objects.filter(name__iexact=name.strip()).first()
+
+
+# Tags --------------------------------------------------------------------------------------
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    """The tag with this name regardless of case, created if it is new."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("A tag needs a name.")}, code="blank")
+    existing = Tag.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    return validated_save(Tag(name=name))
+
+
+# Claims ------------------------------------------------------------------------------------
+
+CLAIM_FIELDS = ("statement", "details", "made_on", "made_on_precision", "verdict", "verdict_rationale")
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    statement: str,
+    created_by: AbstractBaseUser,
+    details: str = "",
+    made_on: datetime.date | None = None,
+    made_on_precision: str = DatePrecision.DAY,
+    tags: Iterable[str] = (),
+    verdict: str = Verdict.UNVERIFIED,
+    verdict_rationale: str = "",
+    uuid: Any = None,
+) -> Claim:
+    """Create a claim with its context tags (created by name where new)."""
+    claim = Claim(
+        statement=statement.strip(),
+        details=details,
+        made_on=made_on,
+        made_on_precision=made_on_precision,
+        verdict=verdict,
+        verdict_rationale=verdict_rationale,
+        created_by=created_by,
+    )
+    if uuid is not None:
+        claim.uuid = uuid
+    validated_save(claim)
+    claim_set_tags(claim=claim, names=tags)
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
+    """Change a claim's own fields; a date is normalised to its precision."""
+    return model_update(
+        instance=claim,
+        data=data,
+        allowed=CLAIM_FIELDS,
+    )
+
+
+@transaction.atomic
+def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> list[Tag]:
+    tags = [tag_get_or_create(name=name) for name in names if name.strip()]
+    claim.tags.set(tags)
+    return tags
+
+
+@transaction.atomic
+def claim_relate(*, claim: Claim, other: Claim) -> None:
+    """Mark two claims as related (both ways)."""
+    if claim.pk == other.pk:
+        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    claim.related.add(other)
+
+
+@transaction.atomic
+def claim_unrelate(*, claim: Claim, other: Claim) -> None:
+    claim.related.remove(other)
+
+
+# Sources -----------------------------------------------------------------------------------
+
+SOURCE_FIELDS = ("outlet", "url", "title", "published_on", "archived_url")
+
+
+@transaction.atomic
+def source_add(
+    *,
+    claim: Claim,
+    outlet: str,
+    url: str,
+    title: str = "",
+    published_on: datetime.date | None = None,
+    archived_url: str = "",
+) -> Source:
+    """Add a source to a claim; the same URL twice on one claim is refused."""
+    source = Source(
+        claim=claim,
+        outlet=outlet.strip(),
+        url=url.strip(),
+        title=title.strip(),
+        published_on=published_on,
+        archived_url=archived_url.strip(),
+    )
+    return validated_save(source)
+
+
+@transaction.atomic
+def source_update(*, source: Source, data: dict[str, Any]) -> Source:
+    return model_update(instance=source, data=data, allowed=SOURCE_FIELDS)
+
+
+# Attributions ------------------------------------------------------------------------------
+
+ATTRIBUTION_FIELDS = ("claimant", "role", "made_on", "made_on_precision", "quote", "source")
+
+
+@transaction.atomic
+def attribution_create(
+    *,
+    claim: Claim,
+    claimant: Claimant,
+    created_by: AbstractBaseUser,
+    role: str = AttributionRole.ORIGINATOR,
+    made_on: datetime.date | None = None,
+    made_on_precision: str = DatePrecision.DAY,
+    quote: str = "",
+    source: Source | None = None,
+) -> Attribution:
+    """Record that a claimant made, endorsed or repeated a claim."""
+    attribution = Attribution(
+        claim=claim,
+        claimant=claimant,
+        role=role,
+        made_on=made_on,
+        made_on_precision=made_on_precision,
+        quote=quote,
+        source=source,
+        created_by=created_by,
+    )
+    return validated_save(attribution)
+
+
+@transaction.atomic
+def attribution_update(*, attribution: Attribution, data: dict[str, Any]) -> Attribution:
+    return model_update(
+        instance=attribution,
+        data=data,
+        allowed=ATTRIBUTION_FIELDS,
+    )
+
+
+# Denials -----------------------------------------------------------------------------------
+
+DENIAL_FIELDS = ("claimant", "kind", "denied_on", "denied_on_precision", "quote", "source")
+
+
+@transaction.atomic
+def denial_create(
+    *,
+    claim: Claim,
+    claimant: Claimant,
+    created_by: AbstractBaseUser,
+    kind: str = DenialKind.OUTRIGHT,
+    denied_on: datetime.date | None = None,
+    denied_on_precision: str = DatePrecision.DAY,
+    quote: str = "",
+    source: Source | None = None,
+) -> Denial:
+    """Record that a claimant denied a claim (or refused to comment, or countered it)."""
+    denial = Denial(
+        claim=claim,
+        claimant=claimant,
+        kind=kind,
+        denied_on=denied_on,
+        denied_on_precision=denied_on_precision,
+        quote=quote,
+        source=source,
+        created_by=created_by,
+    )
+    return validated_save(denial)
+
+
+@transaction.atomic
+def denial_update(*, denial: Denial, data: dict[str, Any]) -> Denial:
+    return model_update(
+        instance=denial,
+        data=data,
+        allowed=DENIAL_FIELDS,
+    )

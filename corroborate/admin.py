@@ -1,0 +1,24 @@
+"""Admin pieces both apps use."""
+
+from django.contrib import admin
+
+from corroborate.models import AuthoredModel
+
+
+class AuthoredAdmin(admin.ModelAdmin):
+    """Records who created a row, for the model itself and for rows added in its inlines."""
+
+    readonly_fields: tuple[str, ...] = ("created_by", "created", "updated")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if isinstance(instance, AuthoredModel) and instance._state.adding:
+                instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
+

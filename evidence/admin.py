@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from corroborate.admin import AuthoredAdmin
+from evidence.models import EvidenceItem, EvidenceLink
+from evidence.services import can_review, evidence_review, review_check, store_file
+
+REVIEW_FIELDS = ("review_status", "review_note")
+
+
+class EvidenceItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = EvidenceItem
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = set(self.changed_data) & set(REVIEW_FIELDS)
+        if changed and self.instance.pk:
+            try:
+                review_check(
+                    item=self.instance,
+                    reviewer=self.user,
+                    status=cleaned.get("review_status", self.instance.review_status),
+                    note=cleaned.get("review_note", ""),
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
+class LinkInline(admin.TabularInline):
+    model = EvidenceLink
+    fk_name = "evidence"
+    extra = 0
+    autocomplete_fields = ("claim",)
+    fields = ("claim", "relation", "strength", "rationale")
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(AuthoredAdmin):
+    form = EvidenceItemAdminForm
+    list_display = (
+        "title",
+        "kind",
+        "provider",
+        "review_status",
+        "reviewed_by",
+        "link_count",
+        "created_by",
+        "created",
+    )
+    list_filter = ("review_status", "kind", "location_precision", "provider")
+    search_fields = (
+        "title",
+        "description",
+        "url",
+        "location_name",
+        "original_filename",
+        "sha256",
+        "uuid",
+    )
+    list_select_related = ("provider", "reviewed_by", "created_by")
+    autocomplete_fields = ("provider",)
+    date_hierarchy = "created"
+    inlines = (LinkInline,)
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "description", "url", "provider")}),
+        (_("File"), {"fields": ("file", "file_summary")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    ("event_on", "event_on_precision"),
+                    ("captured_from", "captured_to", "captured_precision"),
+                    ("published_on", "published_on_precision"),
+                    "collected_on",
+                )
+            },
+        ),
+        (
+            _("Location"),
+            {"fields": ("location_name", ("latitude", "longitude"), "location_precision")},
+        ),
+        (_("Review"), {"fields": ("review_status", "review_note", "reviewed_by", "reviewed_at")}),
+        (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_links=Count("links"))
+
+    @admin.display(description=_("linked claims"), ordering="_links")
+    def link_count(self, obj: EvidenceItem) -> int:
+        return obj._links
+
+    @admin.display(description=_("stored file"))
+    def file_summary(self, obj: EvidenceItem) -> str:
+        if not obj.file:
+            return "—"
+        return (
+            f"{obj.original_filename or '(no name)'} · {filesizeformat(obj.size_bytes or 0)} · "
+            f"{obj.media_type or 'type not detected'} · SHA-256 {obj.sha256}"
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [
+            "uuid",
+            "file_summary",
+            "reviewed_by",
+            "reviewed_at",
+            *AuthoredAdmin.readonly_fields,
+        ]
+        if obj is not None:
+            # The original is evidence: once stored it is never replaced.
+            readonly.append("file")
+        if obj is None or not can_review(request.user):
+            readonly.extend(REVIEW_FIELDS)
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            # Show the summary, not a link: files are never served from a public URL.
+            return [
+                (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "file")})
+                for name, opts in fieldsets
+            ]
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "file_summary")})
+            for name, opts in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("file") if not change else None
+        review_changed = change and bool(set(form.changed_data) & set(REVIEW_FIELDS))
+        if upload:
+            obj.file = None
+        if review_changed:
+            # Save the rest first, then record the decision through the one review path.
+            new_status, new_note = obj.review_status, obj.review_note
+            obj.review_status = form.initial["review_status"]
+            obj.review_note = form.initial["review_note"]
+        super().save_model(request, obj, form, change)
+        if upload:
+            store_file(item=obj, file=upload, original_filename=upload.name)
+        if review_changed:
+            evidence_review(item=obj, reviewer=request.user, status=new_status, note=new_note)
+
+
+@admin.register(EvidenceLink)
+class EvidenceLinkAdmin(AuthoredAdmin):
+    list_display = ("evidence", "relation", "strength", "claim", "created_by", "created")
+    list_filter = ("relation", "strength")
+    search_fields = ("evidence__title", "claim__statement", "rationale")
+    list_select_related = ("evidence", "claim", "created_by")
+    autocomplete_fields = ("claim", "evidence")

@@ -1,0 +1,252 @@
+"""Evidence items, their files and provenance, their links to claims, and their review."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claim, Claimant
+from corroborate.dates import (
+    PartialDate,
+    PartialDatesModel,
+    normalised_date_constraint,
+    partial_date,
+    precision_field,
+)
+from corroborate.models import AuthoredModel
+
+
+class EvidenceKind(models.TextChoices):
+    SATELLITE_IMAGE = "satellite_image", _("Satellite image")
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    DOCUMENT = "document", _("Document")
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    SOCIAL_MEDIA_POST = "social_media_post", _("Social-media post")
+    DATASET = "dataset", _("Dataset")
+    OTHER = "other", _("Other")
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    VICINITY = "vicinity", _("Vicinity")
+    LOCALITY = "locality", _("Locality")
+    REGION = "region", _("Region")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+
+
+def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
+    # A generated name with no extension: nothing a client chose reaches the file system,
+    # and no web server could guess an executable type from it. The original name is
+    # kept in EvidenceItem.original_filename.
+    name = uuid.uuid4().hex
+    return f"evidence/originals/{name[:2]}/{name}"
+
+
+class EvidenceItem(PartialDatesModel, AuthoredModel):
+    """A satellite image, photo, video, document or statement that bears on claims."""
+
+    PARTIAL_DATES = (
+        ("event_on", "event_on_precision"),
+        ("captured_from", "captured_precision"),
+        ("captured_to", "captured_precision"),
+        ("published_on", "published_on_precision"),
+    )
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255, blank=True)
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    provider = models.ForeignKey(
+        Claimant,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_provided",
+    )
+
+    # Four distinct dates: what happened, when it was recorded, when it was made
+    # public, and when we got hold of it.
+    event_on = models.DateField(_("event date"), null=True, blank=True)
+    event_on_precision = precision_field(_("precision of the event date"))
+    captured_from = models.DateField(_("captured from"), null=True, blank=True)
+    captured_to = models.DateField(_("captured to"), null=True, blank=True)
+    captured_precision = precision_field(_("precision of the capture dates"))
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on_precision = precision_field(_("precision of the publication date"))
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+
+    location_name = models.CharField(_("location"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_precision = models.CharField(
+        _("location precision"), max_length=10, choices=LocationPrecision.choices, blank=True
+    )
+
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    # Filled by the intake pipeline from the stored bytes, never from what the client said.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    media_type = models.CharField(_("detected media type"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("evidence item")
+        verbose_name_plural = _("evidence items")
+        permissions = [("review_evidenceitem", _("Can review evidence items"))]
+        indexes = [
+            # Duplicate detection at upload: "is there already an item with this hash?"
+            models.Index(fields=["sha256"], name="evidence_sha256_idx"),
+            # The review queue: pending items, oldest first.
+            models.Index(fields=["review_status", "created"], name="evidence_review_queue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(captured_from__isnull=True)
+                | Q(captured_to__isnull=True)
+                | Q(captured_from__lte=F("captured_to")),
+                name="evidence_capture_range_ordered",
+                violation_error_message=_("The capture range must not end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="evidence_latitude_in_range",
+                violation_error_message=_("Latitude must be between -90 and 90 degrees."),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="evidence_longitude_in_range",
+                violation_error_message=_("Longitude must be between -180 and 180 degrees."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="evidence_coordinates_paired",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status=ReviewStatus.PENDING)
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="evidence_review_has_reviewer",
+                violation_error_message=_("A reviewed item must record who reviewed it and when."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="evidence_title_not_blank",
+                violation_error_message=_("An evidence item needs a title."),
+            ),
+            normalised_date_constraint(
+                "event_on", "event_on_precision", "evidence_event_on_normalised"
+            ),
+            normalised_date_constraint(
+                "captured_from", "captured_precision", "evidence_captured_from_normalised"
+            ),
+            normalised_date_constraint(
+                "captured_to", "captured_precision", "evidence_captured_to_normalised"
+            ),
+            normalised_date_constraint(
+                "published_on", "published_on_precision", "evidence_published_on_normalised"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def event(self) -> PartialDate | None:
+        return partial_date(self.event_on, self.event_on_precision)
+
+    @property
+    def captured(self) -> tuple[PartialDate | None, PartialDate | None]:
+        return (
+            partial_date(self.captured_from, self.captured_precision),
+            partial_date(self.captured_to, self.captured_precision),
+        )
+
+    @property
+    def published(self) -> PartialDate | None:
+        return partial_date(self.published_on, self.published_on_precision)
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.title.upper().startswith("PLACEHOLDER")
+
+
+class Relation(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    CONTRADICTS = "contradicts", _("Contradicts")
+    CONTEXT = "context", _("Context")
+
+
+class Strength(models.TextChoices):
+    WEAK = "weak", _("Weak")
+    MODERATE = "moderate", _("Moderate")
+    STRONG = "strong", _("Strong")
+
+
+class EvidenceLink(AuthoredModel):
+    """How one evidence item bears on one claim."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    evidence = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
+    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
+    strength = models.CharField(
+        _("strength"), max_length=10, choices=Strength.choices, default=Strength.MODERATE
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+
+    class Meta:
+        ordering = ["claim", "relation", "pk"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "evidence"],
+                name="evidence_link_unique_pair",
+                violation_error_message=_("This evidence item is already linked to this claim."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} {self.get_relation_display().lower()} {self.claim}"
