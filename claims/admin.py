@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
-from corroborate.admin import AuthoredAdmin
+from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline
 from evidence.models import EvidenceLink
 
 
@@ -23,27 +23,27 @@ class _ClaimSourcesOnly:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(BaseTabularInline):
     model = Source
     extra = 0
     fields = ("outlet", "url", "title", "published_on", "archived_url")
 
 
-class AttributionInline(_ClaimSourcesOnly, admin.TabularInline):
+class AttributionInline(_ClaimSourcesOnly, BaseTabularInline):
     model = Attribution
     extra = 0
     autocomplete_fields = ("claimant",)
     fields = ("claimant", "role", "made_on", "made_on_precision", "quote", "source")
 
 
-class DenialInline(_ClaimSourcesOnly, admin.TabularInline):
+class DenialInline(_ClaimSourcesOnly, BaseTabularInline):
     model = Denial
     extra = 0
     autocomplete_fields = ("claimant",)
     fields = ("claimant", "kind", "denied_on", "denied_on_precision", "quote", "source")
 
 
-class EvidenceLinkInline(admin.TabularInline):
+class EvidenceLinkInline(BaseTabularInline):
     model = EvidenceLink
     fk_name = "claim"
     extra = 0
@@ -108,7 +108,7 @@ class ClaimantAdmin(AuthoredAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(BaseAdmin):
     list_display = ("name", "claim_count")
     search_fields = ("name",)
 
@@ -121,7 +121,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(BaseAdmin):
     list_display = ("outlet", "title", "url", "published_on", "claim")
     list_filter = ("outlet",)
     search_fields = ("outlet", "title", "url", "archived_url", "claim__statement")

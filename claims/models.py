@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from corroborate.dates import (
@@ -20,6 +19,15 @@ from corroborate.dates import (
     precision_field,
 )
 from corroborate.models import AuthoredModel, TimeStampedModel
+
+def name_key(name: str) -> str:
+    """The form of a name that uniqueness is judged on: case-folded, spaces collapsed.
+
+    Computed in Python because SQLite's LOWER() folds only ASCII: "МИД России" and
+    "мид россии" must collide on every engine.
+    """
+    return " ".join(name.split()).casefold()
+
 
 single_line = RegexValidator(
     r"[\r\n]", inverse_match=True, message=_("Keep this to one line."), code="multiline"
@@ -41,6 +49,7 @@ class Claimant(AuthoredModel):
     """A person or organisation that makes, endorses or denies claims."""
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    name_key = models.CharField(max_length=200, editable=False)
     kind = models.CharField(
         _("kind"), max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.UNKNOWN
     )
@@ -64,7 +73,7 @@ class Claimant(AuthoredModel):
         verbose_name_plural = _("claimants")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
+                fields=["name_key"],
                 name="claimant_name_unique_ci",
                 violation_error_message=_("A claimant with this name already exists."),
             ),
@@ -100,9 +109,10 @@ class Claimant(AuthoredModel):
 
     def clean(self) -> None:
         super().clean()
-        # The database refuses a claimant that is its own parent; a longer loop
+        self.name_key = name_key(self.name)
+        # A claimant that is its own parent is refused by a constraint; a longer loop
         # (A → B → A) needs the chain walked, which only Python can do.
-        if self.parent_id is None or self.pk is None:
+        if self.parent_id is None or self.pk is None or self.parent_id == self.pk:
             return
         node = self.parent
         seen: set[int] = set()
@@ -125,6 +135,7 @@ class Tag(TimeStampedModel):
     """A context tag, such as NATO or Ukraine."""
 
     name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    name_key = models.CharField(max_length=100, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -132,7 +143,7 @@ class Tag(TimeStampedModel):
         verbose_name_plural = _("tags")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
+                fields=["name_key"],
                 name="tag_name_unique_ci",
                 violation_error_message=_("A tag with this name already exists."),
             ),
@@ -145,6 +156,10 @@ class Tag(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = name_key(self.name)
 
 
 class Rating(NamedTuple):

@@ -27,6 +27,7 @@ from claims.models import (
     Source,
     Tag,
     Verdict,
+    name_key,
 )
 from corroborate.dates import DatePrecision
 from corroborate.services import model_update, validated_save
@@ -68,7 +69,8 @@ def claimant_update(*, claimant: Claimant, data: dict[str, Any]) -> Claimant:
 
 
 def claimant_get_by_name(name: str) -> Claimant | None:
-    return Claimant.objects.filter(name__iexact=name.strip()).first()
+    """The claimant with this name, regardless of case and spacing, in any script."""
+    return Claimant.objects.filter(name_key=name_key(name)).first()
 
 
 # Tags --------------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def tag_get_or_create(*, name: str) -> Tag:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("A tag needs a name.")}, code="blank")
-    existing = Tag.objects.filter(name__iexact=name).first()
+    existing = Tag.objects.filter(name_key=name_key(name)).first()
     if existing is not None:
         return existing
     return validated_save(Tag(name=name))

@@ -1,11 +1,23 @@
 """Admin pieces both apps use."""
 
 from django.contrib import admin
+from django.db import models
 
 from corroborate.models import AuthoredModel
 
+# Sources are links researchers paste; a bare "bbc.com/news/..." means https.
+_URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
-class AuthoredAdmin(admin.ModelAdmin):
+
+class BaseAdmin(admin.ModelAdmin):
+    formfield_overrides = _URL_OVERRIDES
+
+
+class BaseTabularInline(admin.TabularInline):
+    formfield_overrides = _URL_OVERRIDES
+
+
+class AuthoredAdmin(BaseAdmin):
     """Records who created a row, for the model itself and for rows added in its inlines."""
 
     readonly_fields: tuple[str, ...] = ("created_by", "created", "updated")

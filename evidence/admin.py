@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from corroborate.admin import AuthoredAdmin
+from corroborate.forms import formfield_callback
+from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.services import can_review, evidence_review, review_check, store_file
 
@@ -16,6 +17,7 @@ class EvidenceItemAdminForm(forms.ModelForm):
     class Meta:
         model = EvidenceItem
         fields = "__all__"
+        formfield_callback = formfield_callback
 
     def clean(self):
         cleaned = super().clean()
@@ -34,7 +36,7 @@ class EvidenceItemAdminForm(forms.ModelForm):
         return cleaned
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(BaseTabularInline):
     model = EvidenceLink
     fk_name = "evidence"
     extra = 0

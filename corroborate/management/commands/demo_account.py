@@ -1,0 +1,39 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the local demo account (a reviewer with admin access) if there is none, "
+        "and print how to log in."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the site is served.")
+
+    @transaction.atomic
+    def handle(self, *args, url: str, **options) -> None:
+        User = get_user_model()
+        if User.objects.filter(username=USERNAME).exists():
+            self.stdout.write(
+                f"Log in at {url} as '{USERNAME}' with the password printed when the account "
+                f"was created (set a new one: python manage.py changepassword {USERNAME})."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            username=USERNAME, password=password, is_staff=True, is_superuser=True
+        )
+        user.groups.set(Group.objects.filter(name__in=["Researchers", "Reviewers"]))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created the local demo account. Log in at {url}\n"
+                f"  username: {USERNAME}\n  password: {password}"
+            )
+        )

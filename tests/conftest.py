@@ -1,0 +1,55 @@
+"""Fixtures every test can use: a fixed cast of users, and media isolated on disk."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """No test writes into the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _member(username: str, group: str, **extra):
+    user = UserFactory(username=username, **extra)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def researcher(db):
+    return _member("rita", "Researchers")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _member("victor", "Reviewers")
+
+
+@pytest.fixture
+def staff_researcher(db):
+    return _member("sam", "Researchers", is_staff=True)
+
+
+@pytest.fixture
+def staff_reviewer(db):
+    return _member("vera", "Reviewers", is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in neither group."""
+    return UserFactory(username="olga")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
