@@ -100,7 +100,11 @@ class ClaimantAdmin(AuthoredAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_claims=Count("attributions__claim", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_claims=Count("attributions__claim", distinct=True))
+        )
 
     @admin.display(description=_("claims"), ordering="_claims")
     def claim_count(self, obj: Claimant) -> int:

@@ -20,6 +20,7 @@ from corroborate.dates import (
 )
 from corroborate.models import AuthoredModel, TimeStampedModel
 
+
 def name_key(name: str) -> str:
     """The form of a name that uniqueness is judged on: case-folded, spaces collapsed.
 
@@ -297,7 +298,10 @@ class Attribution(PartialDatesModel, AuthoredModel):
         related_name="attributions",
     )
     role = models.CharField(
-        _("role"), max_length=20, choices=AttributionRole.choices, default=AttributionRole.ORIGINATOR
+        _("role"),
+        max_length=20,
+        choices=AttributionRole.choices,
+        default=AttributionRole.ORIGINATOR,
     )
     made_on = models.DateField(_("date"), null=True, blank=True)
     made_on_precision = precision_field(_("precision of the date"))

@@ -32,7 +32,6 @@ from claims.models import (
 from corroborate.dates import DatePrecision
 from corroborate.services import model_update, validated_save
 
-
 # Claimants ---------------------------------------------------------------------------------
 
 CLAIMANT_FIELDS = ("name", "kind", "parent", "aliases", "country", "description")
@@ -89,7 +88,14 @@ def tag_get_or_create(*, name: str) -> Tag:
 
 # Claims ------------------------------------------------------------------------------------
 
-CLAIM_FIELDS = ("statement", "details", "made_on", "made_on_precision", "verdict", "verdict_rationale")
+CLAIM_FIELDS = (
+    "statement",
+    "details",
+    "made_on",
+    "made_on_precision",
+    "verdict",
+    "verdict_rationale",
+)
 
 
 @transaction.atomic

@@ -33,4 +33,3 @@ class AuthoredAdmin(BaseAdmin):
             if isinstance(instance, AuthoredModel) and instance._state.adding:
                 instance.created_by = request.user
         super().save_formset(request, form, formset, change)
-

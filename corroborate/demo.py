@@ -102,7 +102,10 @@ def placeholder_satellite_image(*, day: str, tanks: int, caption: str) -> bytes:
     for _ in range(900):
         x, y = rng.randrange(width), rng.randrange(height)
         shade = rng.randrange(90, 150)
-        draw.rectangle((x, y, x + rng.randrange(4, 30), y + rng.randrange(4, 20)), fill=(shade, shade - 4, shade - 28))
+        draw.rectangle(
+            (x, y, x + rng.randrange(4, 30), y + rng.randrange(4, 20)),
+            fill=(shade, shade - 4, shade - 28),
+        )
     draw.rectangle((120, 180, 840, 470), outline=(200, 196, 170), width=3)  # the compound
     for i in range(tanks):
         x = 170 + (i % 5) * 130
@@ -159,7 +162,13 @@ class _Loader:
         )
 
     def evidence(
-        self, key: str, *, approve: str = "", image: bytes | None = None, filename: str = "", **fields
+        self,
+        key: str,
+        *,
+        approve: str = "",
+        image: bytes | None = None,
+        filename: str = "",
+        **fields,
     ) -> EvidenceItem:
         existing = EvidenceItem.objects.filter(uuid=demo_uuid(f"evidence:{key}")).first()
         self.report.count("evidence items", existing is None)
@@ -239,7 +248,10 @@ def load_demo() -> LoadReport:
         "Ministry of Foreign Affairs of the Russian Federation",
         kind=ClaimantKind.GOVERNMENT_BODY,
         parent=government_ru,
-        aliases="Russian foreign ministry\nМИД России\nМинистерство иностранных дел Российской Федерации",
+        aliases=(
+            "Russian foreign ministry\nМИД России\n"
+            "Министерство иностранных дел Российской Федерации"
+        ),
         country="Russia",
     )
 
@@ -269,7 +281,9 @@ def load_demo() -> LoadReport:
     # June 2014: the three unmarked tanks.
     tanks = load.claim(
         "unmarked-tanks-from-russia",
-        statement="The three unmarked tanks seen in eastern Ukraine on 12 June 2014 came from Russia.",
+        statement=(
+            "The three unmarked tanks seen in eastern Ukraine on 12 June 2014 came from Russia."
+        ),
         details=(
             "Ukraine's Interior Minister Arsen Avakov says the unmarked tanks came from Russia "
             "and blames President Vladimir Putin for not securing the border. NATO and the "
@@ -287,8 +301,12 @@ def load_demo() -> LoadReport:
             "Ukraine are unconfirmed."
         ),
     )
-    load.attribution(tanks, avakov, AttributionRole.ORIGINATOR, made_on=JUNE_2014, made_on_precision=MONTH)
-    load.attribution(tanks, nato, AttributionRole.ENDORSER, made_on=JUNE_2014, made_on_precision=MONTH)
+    load.attribution(
+        tanks, avakov, AttributionRole.ORIGINATOR, made_on=JUNE_2014, made_on_precision=MONTH
+    )
+    load.attribution(
+        tanks, nato, AttributionRole.ENDORSER, made_on=JUNE_2014, made_on_precision=MONTH
+    )
     load.attribution(
         tanks, united_states, AttributionRole.ENDORSER, made_on=JUNE_2014, made_on_precision=MONTH
     )
@@ -326,7 +344,10 @@ def load_demo() -> LoadReport:
 
     captured = load.claim(
         "separatists-captured-tanks",
-        statement="The tanks seen in eastern Ukraine were captured by separatists from the Ukrainian Army.",
+        statement=(
+            "The tanks seen in eastern Ukraine were captured by separatists "
+            "from the Ukrainian Army."
+        ),
         details=(
             "The counter-claim that NATO's press release sets out to rebut, by comparing a T-64 "
             "in an unconfirmed video reportedly shot in Makiivka, Donetsk, with the Ukrainian "
@@ -360,7 +381,9 @@ def load_demo() -> LoadReport:
     may30 = load.evidence(
         "rostov-2014-05-30",
         title="PLACEHOLDER: Rostov staging area, 30 May 2014 (no tanks)",
-        description="NATO aerial image of the Rostov staging area on 30 May 2014: no tanks present.",
+        description=(
+            "NATO aerial image of the Rostov staging area on 30 May 2014: no tanks present."
+        ),
         captured_from=datetime.date(2014, 5, 30),
         captured_to=datetime.date(2014, 5, 30),
         image=placeholder_satellite_image(day="30 May 2014", tanks=0, caption="No tanks present."),
@@ -394,7 +417,9 @@ def load_demo() -> LoadReport:
         captured_from=datetime.date(2014, 6, 11),
         captured_to=datetime.date(2014, 6, 11),
         image=placeholder_satellite_image(
-            day="11 June 2014", tanks=10, caption="Ten T-64 tanks; three on heavy equipment transporters."
+            day="11 June 2014",
+            tanks=10,
+            caption="Ten T-64 tanks; three on heavy equipment transporters.",
         ),
         filename="rostov-2014-06-11-placeholder.png",
         approve=approved_note,
@@ -405,8 +430,8 @@ def load_demo() -> LoadReport:
         kind=EvidenceKind.OFFICIAL_STATEMENT,
         title="NATO press release with aerial images of the Rostov staging area",
         description=(
-            "\"Russian officials have been repeatedly misleading and evasive regarding their "
-            "roles in both Crimea and eastern Ukraine.\" The release compares a T-64 in an "
+            '"Russian officials have been repeatedly misleading and evasive regarding their '
+            'roles in both Crimea and eastern Ukraine." The release compares a T-64 in an '
             "unconfirmed video reportedly shot in Makiivka, Donetsk, with Ukrainian Army T-64s."
         ),
         provider=nato,
@@ -443,26 +468,70 @@ def load_demo() -> LoadReport:
         "russian-mfa-rejection",
         kind=EvidenceKind.OFFICIAL_STATEMENT,
         title="Russian foreign ministry rejects the tank accusations",
-        description="The ministry calls the accusations \"another fake piece of information\".",
+        description='The ministry calls the accusations "another fake piece of information".',
         provider=foreign_ministry_ru,
         published_on=JUNE_2014,
         published_on_precision=MONTH,
     )
 
-    load.link(tanks, may30, Relation.CONTEXT, strength=Strength.MODERATE, rationale="Baseline: no tanks at the site on 30 May.")
-    load.link(tanks, jun6, Relation.CONTEXT, strength=Strength.WEAK, rationale="Most equipment left on 6 June in an announced withdrawal.")
+    load.link(
+        tanks,
+        may30,
+        Relation.CONTEXT,
+        strength=Strength.MODERATE,
+        rationale="Baseline: no tanks at the site on 30 May.",
+    )
+    load.link(
+        tanks,
+        jun6,
+        Relation.CONTEXT,
+        strength=Strength.WEAK,
+        rationale="Most equipment left on 6 June in an announced withdrawal.",
+    )
     load.link(
         tanks,
         jun11,
         Relation.SUPPORTS,
         strength=Strength.MODERATE,
-        rationale="Three tanks loaded on transporters the day before three tanks were seen in Ukraine.",
+        rationale=(
+            "Three tanks loaded on transporters the day before three tanks were seen in Ukraine."
+        ),
     )
-    load.link(tanks, release, Relation.SUPPORTS, strength=Strength.MODERATE, rationale="NATO's own analysis of its imagery.")
-    load.link(tanks, makiivka, Relation.SUPPORTS, strength=Strength.WEAK, rationale="Unconfirmed; location reported, not verified.")
-    load.link(tanks, second_video, Relation.SUPPORTS, strength=Strength.WEAK, rationale="Unconfirmed video.")
-    load.link(tanks, rejection, Relation.CONTRADICTS, strength=Strength.WEAK, rationale="A denial, with no evidence offered.")
-    load.link(misleading, release, Relation.CONTEXT, strength=Strength.STRONG, rationale="Where the claim was made.")
+    load.link(
+        tanks,
+        release,
+        Relation.SUPPORTS,
+        strength=Strength.MODERATE,
+        rationale="NATO's own analysis of its imagery.",
+    )
+    load.link(
+        tanks,
+        makiivka,
+        Relation.SUPPORTS,
+        strength=Strength.WEAK,
+        rationale="Unconfirmed; location reported, not verified.",
+    )
+    load.link(
+        tanks,
+        second_video,
+        Relation.SUPPORTS,
+        strength=Strength.WEAK,
+        rationale="Unconfirmed video.",
+    )
+    load.link(
+        tanks,
+        rejection,
+        Relation.CONTRADICTS,
+        strength=Strength.WEAK,
+        rationale="A denial, with no evidence offered.",
+    )
+    load.link(
+        misleading,
+        release,
+        Relation.CONTEXT,
+        strength=Strength.STRONG,
+        rationale="Where the claim was made.",
+    )
     load.link(
         captured,
         makiivka,
@@ -470,5 +539,11 @@ def load_demo() -> LoadReport:
         strength=Strength.MODERATE,
         rationale="NATO finds the T-64 in the video differs from the Ukrainian Army's T-64s.",
     )
-    load.link(troops, jun11, Relation.CONTEXT, strength=Strength.WEAK, rationale="Earlier movements near the border.")
+    load.link(
+        troops,
+        jun11,
+        Relation.CONTEXT,
+        strength=Strength.WEAK,
+        rationale="Earlier movements near the border.",
+    )
     return load.report

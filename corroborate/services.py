@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from django.db.models import Model
 
-
 M = TypeVar("M", bound=Model)
 
 

@@ -5,8 +5,8 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from corroborate.admin import AuthoredAdmin, BaseTabularInline
 from corroborate.forms import formfield_callback
-from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline
 from evidence.models import EvidenceItem, EvidenceLink
 from evidence.services import can_review, evidence_review, review_check, store_file
 
@@ -16,7 +16,8 @@ REVIEW_FIELDS = ("review_status", "review_note")
 class EvidenceItemAdminForm(forms.ModelForm):
     class Meta:
         model = EvidenceItem
-        fields = "__all__"
+        # The admin narrows this to its fieldsets; declared fields follow the model.
+        fields = "__all__"  # noqa: DJ007
         formfield_callback = formfield_callback
 
     def clean(self):

@@ -168,7 +168,11 @@ def review_check(*, item: EvidenceItem, reviewer: AbstractBaseUser, status: str,
         )
     if status in (ReviewStatus.REJECTED, ReviewStatus.NEEDS_INFO) and not note.strip():
         raise ValidationError(
-            {"review_note": _("Say why: a note is required to reject or ask for more information.")},
+            {
+                "review_note": _(
+                    "Say why: a note is required to reject or ask for more information."
+                )
+            },
             code="note_required",
         )
 
@@ -225,4 +229,3 @@ def evidence_link_update(*, link: EvidenceLink, data: dict[str, Any]) -> Evidenc
 @transaction.atomic
 def evidence_unlink(*, link: EvidenceLink) -> None:
     link.delete()
-

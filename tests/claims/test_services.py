@@ -48,9 +48,7 @@ def test_claim_create_refuses_a_blank_statement_and_writes_nothing(researcher):
 
 
 def test_claim_update_renormalises_when_precision_changes(researcher):
-    claim = claim_create(
-        statement="x", created_by=researcher, made_on=datetime.date(2014, 6, 12)
-    )
+    claim = claim_create(statement="x", created_by=researcher, made_on=datetime.date(2014, 6, 12))
     claim_update(claim=claim, data={"made_on_precision": DatePrecision.YEAR})
     claim.refresh_from_db()
     assert claim.made_on == datetime.date(2014, 1, 1)

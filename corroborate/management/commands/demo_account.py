@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the site is served.")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="Where the site is served."
+        )
 
     @transaction.atomic
     def handle(self, *args, url: str, **options) -> None:
