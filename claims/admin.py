@@ -33,14 +33,14 @@ class AttributionInline(_ClaimSourcesOnly, BaseTabularInline):
     model = Attribution
     extra = 0
     autocomplete_fields = ("claimant",)
-    fields = ("claimant", "role", "made_on", "made_on_precision", "quote", "source")
+    fields = ("claimant", "role", "stated_on", "stated_on_precision", "quote", "source")
 
 
 class DenialInline(_ClaimSourcesOnly, BaseTabularInline):
     model = Denial
     extra = 0
     autocomplete_fields = ("claimant",)
-    fields = ("claimant", "kind", "denied_on", "denied_on_precision", "quote", "source")
+    fields = ("claimant", "kind", "stated_on", "stated_on_precision", "quote", "source")
 
 
 class EvidenceLinkInline(BaseTabularInline):
@@ -136,7 +136,7 @@ class SourceAdmin(BaseAdmin):
 
 @admin.register(Attribution)
 class AttributionAdmin(AuthoredAdmin):
-    list_display = ("claimant", "role", "claim", "made_on", "created_by")
+    list_display = ("claimant", "role", "claim", "stated_on", "created_by")
     list_filter = ("role",)
     search_fields = ("claimant__name", "claim__statement", "quote")
     list_select_related = ("claimant", "claim", "created_by")
@@ -145,7 +145,7 @@ class AttributionAdmin(AuthoredAdmin):
 
 @admin.register(Denial)
 class DenialAdmin(AuthoredAdmin):
-    list_display = ("claimant", "kind", "claim", "denied_on", "created_by")
+    list_display = ("claimant", "kind", "claim", "stated_on", "created_by")
     list_filter = ("kind",)
     search_fields = ("claimant__name", "claim__statement", "quote")
     list_select_related = ("claimant", "claim", "created_by")

@@ -270,41 +270,22 @@ class Source(TimeStampedModel):
         return f"{self.outlet}: {self.title or self.url}"
 
 
-def _check_source_belongs_to_claim(record: Attribution | Denial) -> None:
-    if record.source_id is not None and record.source.claim_id != record.claim_id:
-        raise ValidationError(
-            {"source": ValidationError(_("Choose one of this claim's sources."), code="foreign")}
-        )
+class ClaimantStatement(PartialDatesModel, AuthoredModel):
+    """What a claimant said about a claim: when, in their words, and where it was reported."""
 
-
-class AttributionRole(models.TextChoices):
-    ORIGINATOR = "originator", _("Originator")
-    ENDORSER = "endorser", _("Endorser")
-    REPEATER = "repeater", _("Repeater")
-
-
-class Attribution(PartialDatesModel, AuthoredModel):
-    """A claimant made, endorsed or repeated a claim."""
-
-    PARTIAL_DATES = (("made_on", "made_on_precision"),)
+    PARTIAL_DATES = (("stated_on", "stated_on_precision"),)
 
     claim = models.ForeignKey(
-        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="attributions"
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="%(class)ss"
     )
     claimant = models.ForeignKey(
         Claimant,
         verbose_name=_("claimant"),
         on_delete=models.PROTECT,
-        related_name="attributions",
+        related_name="%(class)ss",
     )
-    role = models.CharField(
-        _("role"),
-        max_length=20,
-        choices=AttributionRole.choices,
-        default=AttributionRole.ORIGINATOR,
-    )
-    made_on = models.DateField(_("date"), null=True, blank=True)
-    made_on_precision = precision_field(_("precision of the date"))
+    stated_on = models.DateField(_("date"), null=True, blank=True)
+    stated_on_precision = precision_field(_("precision of the date"))
     quote = models.TextField(_("verbatim quote"), blank=True)
     source = models.ForeignKey(
         Source,
@@ -316,7 +297,42 @@ class Attribution(PartialDatesModel, AuthoredModel):
     )
 
     class Meta:
-        ordering = ["made_on", "pk"]
+        abstract = True
+        ordering = ["stated_on", "pk"]
+
+    @property
+    def stated(self) -> PartialDate | None:
+        return partial_date(self.stated_on, self.stated_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.source_id is not None and self.source.claim_id != self.claim_id:
+            raise ValidationError(
+                {
+                    "source": ValidationError(
+                        _("Choose one of this claim's sources."), code="foreign"
+                    )
+                }
+            )
+
+
+class AttributionRole(models.TextChoices):
+    ORIGINATOR = "originator", _("Originator")
+    ENDORSER = "endorser", _("Endorser")
+    REPEATER = "repeater", _("Repeater")
+
+
+class Attribution(ClaimantStatement):
+    """A claimant made, endorsed or repeated a claim."""
+
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=AttributionRole.choices,
+        default=AttributionRole.ORIGINATOR,
+    )
+
+    class Meta(ClaimantStatement.Meta):
         verbose_name = _("attribution")
         verbose_name_plural = _("attributions")
         constraints = [
@@ -326,20 +342,12 @@ class Attribution(PartialDatesModel, AuthoredModel):
                 violation_error_message=_("This claimant already has this role on the claim."),
             ),
             normalised_date_constraint(
-                "made_on", "made_on_precision", "attribution_made_on_normalised"
+                "stated_on", "stated_on_precision", "attribution_stated_on_normalised"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.claimant} ({self.get_role_display()}): {self.claim}"
-
-    @property
-    def made(self) -> PartialDate | None:
-        return partial_date(self.made_on, self.made_on_precision)
-
-    def clean(self) -> None:
-        super().clean()
-        _check_source_belongs_to_claim(self)
 
 
 class DenialKind(models.TextChoices):
@@ -349,49 +357,21 @@ class DenialKind(models.TextChoices):
     COUNTER_CLAIM = "counter_claim", _("Counter-claim")
 
 
-class Denial(PartialDatesModel, AuthoredModel):
+class Denial(ClaimantStatement):
     """A claimant denied a claim, in part or in full, or refused to comment on it."""
 
-    PARTIAL_DATES = (("denied_on", "denied_on_precision"),)
-
-    claim = models.ForeignKey(
-        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="denials"
-    )
-    claimant = models.ForeignKey(
-        Claimant, verbose_name=_("claimant"), on_delete=models.PROTECT, related_name="denials"
-    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=DenialKind.choices, default=DenialKind.OUTRIGHT
     )
-    denied_on = models.DateField(_("date"), null=True, blank=True)
-    denied_on_precision = precision_field(_("precision of the date"))
-    quote = models.TextField(_("verbatim quote"), blank=True)
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["denied_on", "pk"]
+    class Meta(ClaimantStatement.Meta):
         verbose_name = _("denial")
         verbose_name_plural = _("denials")
         constraints = [
             normalised_date_constraint(
-                "denied_on", "denied_on_precision", "denial_denied_on_normalised"
+                "stated_on", "stated_on_precision", "denial_stated_on_normalised"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.claimant} ({self.get_kind_display()}): {self.claim}"
-
-    @property
-    def denied(self) -> PartialDate | None:
-        return partial_date(self.denied_on, self.denied_on_precision)
-
-    def clean(self) -> None:
-        super().clean()
-        _check_source_belongs_to_claim(self)

@@ -192,7 +192,7 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
 
 # Attributions ------------------------------------------------------------------------------
 
-ATTRIBUTION_FIELDS = ("claimant", "role", "made_on", "made_on_precision", "quote", "source")
+ATTRIBUTION_FIELDS = ("claimant", "role", "stated_on", "stated_on_precision", "quote", "source")
 
 
 @transaction.atomic
@@ -202,8 +202,8 @@ def attribution_create(
     claimant: Claimant,
     created_by: AbstractBaseUser,
     role: str = AttributionRole.ORIGINATOR,
-    made_on: datetime.date | None = None,
-    made_on_precision: str = DatePrecision.DAY,
+    stated_on: datetime.date | None = None,
+    stated_on_precision: str = DatePrecision.DAY,
     quote: str = "",
     source: Source | None = None,
 ) -> Attribution:
@@ -212,8 +212,8 @@ def attribution_create(
         claim=claim,
         claimant=claimant,
         role=role,
-        made_on=made_on,
-        made_on_precision=made_on_precision,
+        stated_on=stated_on,
+        stated_on_precision=stated_on_precision,
         quote=quote,
         source=source,
         created_by=created_by,
@@ -232,7 +232,7 @@ def attribution_update(*, attribution: Attribution, data: dict[str, Any]) -> Att
 
 # Denials -----------------------------------------------------------------------------------
 
-DENIAL_FIELDS = ("claimant", "kind", "denied_on", "denied_on_precision", "quote", "source")
+DENIAL_FIELDS = ("claimant", "kind", "stated_on", "stated_on_precision", "quote", "source")
 
 
 @transaction.atomic
@@ -242,8 +242,8 @@ def denial_create(
     claimant: Claimant,
     created_by: AbstractBaseUser,
     kind: str = DenialKind.OUTRIGHT,
-    denied_on: datetime.date | None = None,
-    denied_on_precision: str = DatePrecision.DAY,
+    stated_on: datetime.date | None = None,
+    stated_on_precision: str = DatePrecision.DAY,
     quote: str = "",
     source: Source | None = None,
 ) -> Denial:
@@ -252,8 +252,8 @@ def denial_create(
         claim=claim,
         claimant=claimant,
         kind=kind,
-        denied_on=denied_on,
-        denied_on_precision=denied_on_precision,
+        stated_on=stated_on,
+        stated_on_precision=stated_on_precision,
         quote=quote,
         source=source,
         created_by=created_by,

@@ -275,8 +275,8 @@ def load_demo() -> LoadReport:
         title="Ukraine crisis: 'Russian troops' cross border, Nato says",
         published_on=NOV_12,
     )
-    load.attribution(troops, nato, AttributionRole.ORIGINATOR, made_on=NOV_12, source=bbc)
-    load.denial(troops, government_ru, kind=DenialKind.OUTRIGHT, denied_on=NOV_12, source=bbc)
+    load.attribution(troops, nato, AttributionRole.ORIGINATOR, stated_on=NOV_12, source=bbc)
+    load.denial(troops, government_ru, kind=DenialKind.OUTRIGHT, stated_on=NOV_12, source=bbc)
 
     # June 2014: the three unmarked tanks.
     tanks = load.claim(
@@ -302,20 +302,24 @@ def load_demo() -> LoadReport:
         ),
     )
     load.attribution(
-        tanks, avakov, AttributionRole.ORIGINATOR, made_on=JUNE_2014, made_on_precision=MONTH
+        tanks, avakov, AttributionRole.ORIGINATOR, stated_on=JUNE_2014, stated_on_precision=MONTH
     )
     load.attribution(
-        tanks, nato, AttributionRole.ENDORSER, made_on=JUNE_2014, made_on_precision=MONTH
+        tanks, nato, AttributionRole.ENDORSER, stated_on=JUNE_2014, stated_on_precision=MONTH
     )
     load.attribution(
-        tanks, united_states, AttributionRole.ENDORSER, made_on=JUNE_2014, made_on_precision=MONTH
+        tanks,
+        united_states,
+        AttributionRole.ENDORSER,
+        stated_on=JUNE_2014,
+        stated_on_precision=MONTH,
     )
     load.denial(
         tanks,
         foreign_ministry_ru,
         kind=DenialKind.OUTRIGHT,
-        denied_on=JUNE_2014,
-        denied_on_precision=MONTH,
+        stated_on=JUNE_2014,
+        stated_on_precision=MONTH,
         quote="another fake piece of information",
     )
 
@@ -334,8 +338,8 @@ def load_demo() -> LoadReport:
         misleading,
         nato,
         AttributionRole.ORIGINATOR,
-        made_on=JUNE_2014,
-        made_on_precision=MONTH,
+        stated_on=JUNE_2014,
+        stated_on_precision=MONTH,
         quote=(
             "Russian officials have been repeatedly misleading and evasive regarding their "
             "roles in both Crimea and eastern Ukraine."

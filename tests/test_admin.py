@@ -101,7 +101,7 @@ def test_admin_add_claim_with_inline_attribution_records_the_author(client, staf
         "attributions-INITIAL_FORMS": "0",
         "attributions-0-claimant": claimant.pk,
         "attributions-0-role": "originator",
-        "attributions-0-made_on_precision": "day",
+        "attributions-0-stated_on_precision": "day",
     }
     response = client.post(_url(Claim, "add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -106,8 +106,8 @@ def test_attribution_and_denial_with_partial_dates(researcher):
         claim=claim,
         claimant=ClaimantFactory(),
         role="endorser",
-        made_on=datetime.date(2014, 6, 20),
-        made_on_precision=DatePrecision.MONTH,
+        stated_on=datetime.date(2014, 6, 20),
+        stated_on_precision=DatePrecision.MONTH,
         source=source,
         created_by=researcher,
     )
@@ -115,13 +115,13 @@ def test_attribution_and_denial_with_partial_dates(researcher):
         claim=claim,
         claimant=ClaimantFactory(),
         kind="outright",
-        denied_on=datetime.date(2014, 6, 20),
-        denied_on_precision=DatePrecision.YEAR,
+        stated_on=datetime.date(2014, 6, 20),
+        stated_on_precision=DatePrecision.YEAR,
         quote="another fake piece of information",
         created_by=researcher,
     )
-    assert str(attribution.made) == "June 2014"
-    assert str(denial.denied) == "2014"
+    assert str(attribution.stated) == "June 2014"
+    assert str(denial.stated) == "2014"
     assert denial.quote == "another fake piece of information"
 
 

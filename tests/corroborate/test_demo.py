@@ -67,7 +67,7 @@ def test_demo_denial_quote_and_month_precision():
     denial = Denial.objects.get(quote__contains="fake")
     assert denial.quote == "another fake piece of information"
     assert denial.claimant.name == "Ministry of Foreign Affairs of the Russian Federation"
-    assert str(denial.denied) == "June 2014"
+    assert str(denial.stated) == "June 2014"
     assert str(denial.claim.made) == "June 2014"
 
 
