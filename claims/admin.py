@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,13 @@ class ClaimAdmin(AuthoredAdmin):
         (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
     )
     inlines = (SourceInline, AttributionInline, DenialInline, EvidenceLinkInline)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "statement":
+            kwargs["widget"] = forms.TextInput(
+                attrs={"class": "vTextField", "style": "width: 40em; max-width: 100%"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("first made"), ordering="made_on")
     def made_display(self, obj: Claim) -> str:

@@ -1,5 +1,6 @@
 """Admin pieces both apps use."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
@@ -14,7 +15,11 @@ class BaseAdmin(admin.ModelAdmin):
 
 
 class BaseTabularInline(admin.TabularInline):
-    formfield_overrides = _URL_OVERRIDES
+    # Quotes and rationales in a row: small text areas that stay inside the page.
+    formfield_overrides = {
+        **_URL_OVERRIDES,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
 
 
 class AuthoredAdmin(BaseAdmin):

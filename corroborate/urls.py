@@ -14,3 +14,5 @@ urlpatterns = [
 admin.site.site_header = "Corroborate administration"
 admin.site.site_title = "Corroborate"
 admin.site.index_title = "Records and review"
+# The sidebar repeats the index page and leaves lists too little width for their columns.
+admin.site.enable_nav_sidebar = False

@@ -48,17 +48,13 @@ class LinkInline(BaseTabularInline):
 @admin.register(EvidenceItem)
 class EvidenceItemAdmin(AuthoredAdmin):
     form = EvidenceItemAdminForm
-    list_display = (
-        "title",
-        "kind",
-        "provider",
+    list_display = ("title", "kind", "provider", "review_status", "link_count", "created")
+    list_filter = (
         "review_status",
-        "reviewed_by",
-        "link_count",
-        "created_by",
-        "created",
+        "kind",
+        "location_precision",
+        ("provider", admin.RelatedOnlyFieldListFilter),
     )
-    list_filter = ("review_status", "kind", "location_precision", "provider")
     search_fields = (
         "title",
         "description",
@@ -68,7 +64,7 @@ class EvidenceItemAdmin(AuthoredAdmin):
         "sha256",
         "uuid",
     )
-    list_select_related = ("provider", "reviewed_by", "created_by")
+    list_select_related = ("provider",)
     autocomplete_fields = ("provider",)
     date_hierarchy = "created"
     inlines = (LinkInline,)

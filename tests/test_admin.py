@@ -25,9 +25,10 @@ def demo(db):
     call_command("load_demo")
 
 
+@pytest.mark.parametrize("role", ["superuser", "staff_researcher", "staff_reviewer"])
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_add_and_change_pages_answer_staff(client, superuser, demo, model):
-    client.force_login(superuser)
+def test_changelist_add_and_change_pages_answer_staff(client, request, demo, model, role):
+    client.force_login(request.getfixturevalue(role))
     obj = model.objects.first()
     for url in (
         _url(model, "changelist"),
@@ -46,6 +47,13 @@ def test_admin_redirects_anonymous_users_to_login(client, demo, model):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_outside_the_groups_are_refused(client, demo):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="bystander", is_staff=True))
+    assert client.get(_url(Claim, "changelist")).status_code == 403
 
 
 def test_claim_change_page_has_its_inlines(client, superuser, demo):
