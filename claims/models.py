@@ -18,7 +18,7 @@ from corroborate.dates import (
     partial_date,
     precision_field,
 )
-from corroborate.models import AuthoredModel, TimeStampedModel
+from corroborate.models import AuthoredModel, TimeStampedModel, VersionedModel
 
 
 def name_key(name: str) -> str:
@@ -46,7 +46,7 @@ class ClaimantKind(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Claimant(AuthoredModel):
+class Claimant(VersionedModel, AuthoredModel):
     """A person or organisation that makes, endorses or denies claims."""
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
@@ -194,7 +194,7 @@ VERDICT_RATINGS: dict[str, Rating] = {
 }
 
 
-class Claim(PartialDatesModel, AuthoredModel):
+class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     """A contested public statement, tracked from first report to verdict."""
 
     PARTIAL_DATES = (("made_on", "made_on_precision"),)
@@ -270,7 +270,7 @@ class Source(TimeStampedModel):
         return f"{self.outlet}: {self.title or self.url}"
 
 
-class ClaimantStatement(PartialDatesModel, AuthoredModel):
+class ClaimantStatement(PartialDatesModel, VersionedModel, AuthoredModel):
     """What a claimant said about a claim: when, in their words, and where it was reported."""
 
     PARTIAL_DATES = (("stated_on", "stated_on_precision"),)

@@ -62,9 +62,13 @@ def claimant_create(
 
 
 @transaction.atomic
-def claimant_update(*, claimant: Claimant, data: dict[str, Any]) -> Claimant:
+def claimant_update(
+    *, claimant: Claimant, data: dict[str, Any], expected_version: int | None = None
+) -> Claimant:
     """Change a claimant; a new parent that would close a loop is refused."""
-    return model_update(instance=claimant, data=data, allowed=CLAIMANT_FIELDS)
+    return model_update(
+        instance=claimant, data=data, allowed=CLAIMANT_FIELDS, expected_version=expected_version
+    )
 
 
 def claimant_get_by_name(name: str) -> Claimant | None:
@@ -129,12 +133,15 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
-    """Change a claim's own fields; a date is normalised to its precision."""
+def claim_update(
+    *, claim: Claim, data: dict[str, Any], expected_version: int | None = None
+) -> Claim:
+    """Change a claim's own fields; a date is normalised to its precision.
+
+    Raises EditConflict if the claim was saved by someone else since `expected_version`.
+    """
     return model_update(
-        instance=claim,
-        data=data,
-        allowed=CLAIM_FIELDS,
+        instance=claim, data=data, allowed=CLAIM_FIELDS, expected_version=expected_version
     )
 
 
@@ -190,6 +197,11 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
     return model_update(instance=source, data=data, allowed=SOURCE_FIELDS)
 
 
+@transaction.atomic
+def source_delete(*, source: Source) -> None:
+    source.delete()
+
+
 # Attributions ------------------------------------------------------------------------------
 
 ATTRIBUTION_FIELDS = ("claimant", "role", "stated_on", "stated_on_precision", "quote", "source")
@@ -223,11 +235,12 @@ def attribution_create(
 
 @transaction.atomic
 def attribution_update(*, attribution: Attribution, data: dict[str, Any]) -> Attribution:
-    return model_update(
-        instance=attribution,
-        data=data,
-        allowed=ATTRIBUTION_FIELDS,
-    )
+    return model_update(instance=attribution, data=data, allowed=ATTRIBUTION_FIELDS)
+
+
+@transaction.atomic
+def attribution_delete(*, attribution: Attribution) -> None:
+    attribution.delete()
 
 
 # Denials -----------------------------------------------------------------------------------
@@ -262,9 +275,14 @@ def denial_create(
 
 
 @transaction.atomic
-def denial_update(*, denial: Denial, data: dict[str, Any]) -> Denial:
+def denial_update(
+    *, denial: Denial, data: dict[str, Any], expected_version: int | None = None
+) -> Denial:
     return model_update(
-        instance=denial,
-        data=data,
-        allowed=DENIAL_FIELDS,
+        instance=denial, data=data, allowed=DENIAL_FIELDS, expected_version=expected_version
     )
+
+
+@transaction.atomic
+def denial_delete(*, denial: Denial) -> None:
+    denial.delete()

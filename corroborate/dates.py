@@ -9,6 +9,7 @@ sorted as "1 June 2014" by accident.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import models
@@ -31,7 +32,8 @@ def normalise(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     value: datetime.date
     precision: str = DatePrecision.DAY
@@ -48,6 +50,9 @@ class PartialDate:
             following = (self.value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
             return following - datetime.timedelta(days=1)
         return self.value
+
+    def __lt__(self, other: PartialDate) -> bool:
+        return sort_key(self) < sort_key(other)
 
     def isoformat(self) -> str:
         """ISO 8601 at the known precision: 2014, 2014-06 or 2014-06-12."""
@@ -110,3 +115,28 @@ class PartialDatesModel(models.Model):
             value = getattr(self, date_field)
             if value is not None:
                 setattr(self, date_field, normalise(value, getattr(self, precision_field_name)))
+
+
+PRECISION_RANK = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
+
+
+def sort_key(date: PartialDate) -> tuple[datetime.date, int]:
+    """Chronological, with a period before the days inside it: 2014, June 2014, 1 June 2014."""
+    return (date.value, PRECISION_RANK[date.precision])
+
+
+def period_reaches(field: str, precision_field_name: str, day: datetime.date) -> Q:
+    """Rows whose partial date's period ends on or after `day`.
+
+    "June 2014" reaches 15 June 2014 even though it is stored as 1 June.
+    """
+    return (
+        Q(**{f"{field}__gte": day})
+        | Q(**{precision_field_name: DatePrecision.MONTH, f"{field}__gte": day.replace(day=1)})
+        | Q(
+            **{
+                precision_field_name: DatePrecision.YEAR,
+                f"{field}__gte": day.replace(month=1, day=1),
+            }
+        )
+    )

@@ -25,3 +25,12 @@ class AuthoredModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class VersionedModel(models.Model):
+    """Counts saves, so that an edit made on a stale page is detected instead of lost."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -17,7 +17,7 @@ from corroborate.dates import (
     partial_date,
     precision_field,
 )
-from corroborate.models import AuthoredModel
+from corroborate.models import AuthoredModel, VersionedModel
 
 
 class EvidenceKind(models.TextChoices):
@@ -53,7 +53,7 @@ def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
     return f"evidence/originals/{name[:2]}/{name}"
 
 
-class EvidenceItem(PartialDatesModel, AuthoredModel):
+class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     """A satellite image, photo, video, document or statement that bears on claims."""
 
     PARTIAL_DATES = (
@@ -69,6 +69,8 @@ class EvidenceItem(PartialDatesModel, AuthoredModel):
     description = models.TextField(_("description"), blank=True)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255, blank=True)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    # An EXIF-stripped, downscaled copy for cards and lists; the original is never altered.
+    thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True, editable=False)
     url = models.URLField(_("URL"), max_length=2000, blank=True)
     provider = models.ForeignKey(
         Claimant,

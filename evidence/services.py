@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from corroborate.dates import DatePrecision
 from corroborate.services import model_update, validated_save
+from evidence.previews import image_thumbnail
 from evidence.models import (
     EvidenceItem,
     EvidenceLink,
@@ -134,19 +136,32 @@ def store_file(*, item: EvidenceItem, file: File, original_filename: str = "") -
     """
     item.sha256, item.size_bytes = _hash_file(file)
     item.original_filename = (original_filename or file.name or "").rsplit("/", 1)[-1][:255]
+    thumbnail = image_thumbnail(file)
     item.file.save("upload", file, save=False)
     try:
+        if thumbnail is not None:
+            item.thumbnail.save(
+                f"evidence/previews/{item.uuid.hex[:2]}/{item.uuid.hex}-thumb.jpg",
+                ContentFile(thumbnail),
+                save=False,
+            )
         validated_save(item)
     except Exception:
         item.file.storage.delete(item.file.name)
+        if item.thumbnail:
+            item.thumbnail.storage.delete(item.thumbnail.name)
         raise
     return item
 
 
 @transaction.atomic
-def evidence_update(*, item: EvidenceItem, data: dict[str, Any]) -> EvidenceItem:
+def evidence_update(
+    *, item: EvidenceItem, data: dict[str, Any], expected_version: int | None = None
+) -> EvidenceItem:
     """Change an item's description, provenance or location; never its review status."""
-    return model_update(instance=item, data=data, allowed=EVIDENCE_FIELDS)
+    return model_update(
+        instance=item, data=data, allowed=EVIDENCE_FIELDS, expected_version=expected_version
+    )
 
 
 def can_review(user: AbstractBaseUser) -> bool:

@@ -52,3 +52,10 @@ def test_partial_dates_sort_by_their_start():
         PartialDate(JUNE_12, DatePrecision.MONTH),
     ]
     assert [d.isoformat() for d in sorted(dates)] == ["2014", "2014-06", "2014-06-12"]
+
+
+def test_a_period_sorts_before_the_days_inside_it():
+    first_of_june = PartialDate(datetime.date(2014, 6, 1), DatePrecision.DAY)
+    june = PartialDate(datetime.date(2014, 6, 1), DatePrecision.MONTH)
+    year = PartialDate(datetime.date(2014, 1, 1), DatePrecision.YEAR)
+    assert sorted([first_of_june, june, year]) == [year, june, first_of_june]

@@ -1,0 +1,97 @@
+"""FilterSets for the claim and claimant lists; the filter state lives in the URL."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Attribution, Claim, Claimant, ClaimantKind, Denial, Source, Tag, Verdict
+from corroborate.dates import period_reaches
+from evidence.models import EvidenceLink, Relation
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+_YES_NO = ((True, _("Yes")), (False, _("No")))
+
+
+class ClaimFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices)
+    tag = filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.order_by("name")
+    )
+    claimant = filters.ModelChoiceFilter(
+        label=_("Claimant (any role)"),
+        queryset=Claimant.objects.order_by("name"),
+        method="by_claimant",
+    )
+    denied = filters.TypedChoiceFilter(
+        label=_("Denied"), choices=_YES_NO, coerce=lambda v: v == "True", method="by_denied"
+    )
+    contradicted = filters.TypedChoiceFilter(
+        label=_("Has contradicting evidence"),
+        choices=_YES_NO,
+        coerce=lambda v: v == "True",
+        method="by_contradicted",
+    )
+    made_from = filters.DateFilter(label=_("Made from"), method="made_from_day", widget=_DATE)
+    made_to = filters.DateFilter(
+        label=_("Made until"), field_name="made_on", lookup_expr="lte", widget=_DATE
+    )
+    sort = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("made_on", "made"), ("updated", "updated")),
+        field_labels={"made": _("Date made"), "updated": _("Last change")},
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Statement, details and the claim's sources (outlet, title, URL), any script."""
+        sources = Source.objects.filter(claim=OuterRef("pk")).filter(
+            Q(outlet__icontains=value) | Q(title__icontains=value) | Q(url__icontains=value)
+        )
+        return queryset.filter(
+            Q(statement__icontains=value) | Q(details__icontains=value) | Exists(sources)
+        )
+
+    def by_claimant(self, queryset: QuerySet, name: str, value: Claimant) -> QuerySet:
+        said = Attribution.objects.filter(claim=OuterRef("pk"), claimant=value)
+        denied = Denial.objects.filter(claim=OuterRef("pk"), claimant=value)
+        return queryset.filter(Exists(said) | Exists(denied))
+
+    def by_denied(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        denials = Exists(Denial.objects.filter(claim=OuterRef("pk")))
+        return queryset.filter(denials if value else ~denials)
+
+    def by_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        links = Exists(
+            EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=Relation.CONTRADICTS)
+        )
+        return queryset.filter(links if value else ~links)
+
+    def made_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # "June 2014" was made from 15 June too: compare whole periods, not first days.
+        return queryset.filter(period_reaches("made_on", "made_on_precision", value))
+
+
+def _countries() -> list[tuple[str, str]]:
+    names = Claimant.objects.exclude(country="").values_list("country", flat=True).distinct()
+    return [(name, name) for name in sorted(names)]
+
+
+class ClaimantFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search names and aliases"), method="search")
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=ClaimantKind.choices)
+    country = filters.ChoiceFilter(label=_("Country"), choices=_countries)
+
+    class Meta:
+        model = Claimant
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))

@@ -1,0 +1,62 @@
+"""FilterSet for the evidence list."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claimant
+from corroborate.dates import period_reaches
+from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EvidenceFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=EvidenceKind.choices)
+    review_status = filters.ChoiceFilter(label=_("Review status"), choices=ReviewStatus.choices)
+    provider = filters.ModelChoiceFilter(
+        label=_("Provider"),
+        queryset=Claimant.objects.filter(
+            Exists(EvidenceItem.objects.filter(provider=OuterRef("pk")))
+        ).order_by("name"),
+    )
+    captured_from = filters.DateFilter(
+        label=_("Captured from"), method="captured_from_day", widget=_DATE
+    )
+    captured_to = filters.DateFilter(
+        label=_("Captured until"), field_name="captured_from", lookup_expr="lte", widget=_DATE
+    )
+    # An id rather than a drop-down of every claim; the claim page links here with it set.
+    claim = filters.NumberFilter(label=_("Linked to claim"), method="linked_to")
+
+    class Meta:
+        model = EvidenceItem
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(location_name__icontains=value)
+            | Q(original_filename__icontains=value)
+            | Q(url__icontains=value)
+            | Q(sha256=value.strip().lower())
+        )
+
+    def captured_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # A range overlaps [value, ...) when it ends on or after value; an item with only a
+        # start date is taken to end there.
+        return queryset.filter(
+            period_reaches("captured_to", "captured_precision", value)
+            | Q(captured_to__isnull=True)
+            & period_reaches("captured_from", "captured_precision", value)
+        )
+
+    def linked_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(
+            Exists(EvidenceLink.objects.filter(evidence=OuterRef("pk"), claim_id=value))
+        )

@@ -1,0 +1,140 @@
+"""Forms for evidence items and their links to claims."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claimant
+from corroborate.concurrency import ConflictCheckedForm
+from corroborate.dates import DatePrecision
+from corroborate.forms import (
+    PartialDateField,
+    PartialDateFormMixin,
+    WorkbenchFormMixin,
+    formfield_callback,
+)
+from evidence.models import EvidenceItem, EvidenceLink
+
+EVIDENCE_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "url",
+    "provider",
+    "collected_on",
+    "location_name",
+    "latitude",
+    "longitude",
+    "location_precision",
+]
+
+
+class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
+    PARTIAL_DATE_FIELDS = {
+        "event": ("event_on", "event_on_precision"),
+        "captured_from": ("captured_from", "captured_precision"),
+        "captured_to": ("captured_to", "captured_precision"),
+        "published": ("published_on", "published_on_precision"),
+    }
+
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("The original is stored byte for byte and never altered."),
+    )
+    event = PartialDateField(label=_("Event date"), help_text=_("When what it shows happened."))
+    captured_from = PartialDateField(
+        label=_("Captured from"), help_text=_("When it was recorded (start).")
+    )
+    captured_to = PartialDateField(
+        label=_("Captured to"), help_text=_("End of the capture range, if known.")
+    )
+    published = PartialDateField(label=_("Published"), help_text=_("When it was made public."))
+
+    class Meta:
+        model = EvidenceItem
+        fields = EVIDENCE_FIELDS
+        formfield_callback = formfield_callback
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "wide"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "collected_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "collected_on": _("When we got hold of it."),
+            "provider": _("Who supplied or published it."),
+        }
+
+    field_order = [
+        "kind",
+        "title",
+        "description",
+        "file",
+        "url",
+        "provider",
+        "event",
+        "captured_from",
+        "captured_to",
+        "published",
+        "collected_on",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Claimant.objects.order_by("name")
+        if self.instance.pk:
+            # The stored original is evidence: it is never replaced through an edit.
+            del self.fields["file"]
+            self.start_from(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("captured_from"), cleaned.get("captured_to")
+        if end and not start:
+            self.add_error("captured_from", _("Give the start of the capture range too."))
+        elif start and end and start.precision != end.precision:
+            self.add_error(
+                "captured_to",
+                _("Give both ends of the capture range to the same precision."),
+            )
+        elif start and end and end.value < start.value:
+            self.add_error("captured_to", _("The capture range must not end before it starts."))
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return cleaned
+
+    def evidence_data(self) -> dict:
+        data = {field: self.cleaned_data[field] for field in EVIDENCE_FIELDS}
+        data |= self.partial_date_data()
+        # Both capture ends share one precision column.
+        start = self.cleaned_data.get("captured_from")
+        data["captured_precision"] = start.precision if start else DatePrecision.DAY
+        return data
+
+    def snapshot_of(self, item: EvidenceItem) -> dict[str, str]:
+        start, end = item.captured
+        return {
+            "Kind": item.get_kind_display(),
+            "Title": item.title,
+            "Description": item.description,
+            "URL": item.url,
+            "Provider": str(item.provider or ""),
+            "Event date": str(item.event or ""),
+            "Captured": " – ".join(str(d) for d in (start, end) if d),
+            "Published": str(item.published or ""),
+            "Collected on": str(item.collected_on or ""),
+            "Location": item.location_name,
+            "Coordinates": (
+                f"{item.latitude}, {item.longitude}" if item.latitude is not None else ""
+            ),
+            "Location precision": item.get_location_precision_display(),
+        }
+
+
+class LinkForm(WorkbenchFormMixin, forms.ModelForm):
+    class Meta:
+        model = EvidenceLink
+        fields = ["relation", "strength", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"rationale": _("Why this item bears on the claim, in a sentence.")}
