@@ -12,38 +12,48 @@ from corroborate.dates import period_reaches
 from evidence.models import EvidenceLink, Relation
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-_YES_NO = ((True, _("Yes")), (False, _("No")))
+_YES_NO = (("yes", _("Yes")), ("no", _("No")))
+ANY = _("Any")
+
+SORTS = {
+    "-made": ("-made_on", "-pk"),
+    "made": ("made_on", "pk"),
+    "-updated": ("-updated", "-pk"),
+}
+SORT_CHOICES = (
+    ("-made", _("Newest first")),
+    ("made", _("Oldest first")),
+    ("-updated", _("Recently changed")),
+)
 
 
 class ClaimFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices)
+    verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices, empty_label=ANY)
     tag = filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.order_by("name")
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.order_by("name"), empty_label=ANY
     )
     claimant = filters.ModelChoiceFilter(
         label=_("Claimant (any role)"),
         queryset=Claimant.objects.order_by("name"),
         method="by_claimant",
+        empty_label=ANY,
     )
-    denied = filters.TypedChoiceFilter(
-        label=_("Denied"), choices=_YES_NO, coerce=lambda v: v == "True", method="by_denied"
+    denied = filters.ChoiceFilter(
+        label=_("Denied"), choices=_YES_NO, method="by_denied", empty_label=ANY
     )
-    contradicted = filters.TypedChoiceFilter(
+    contradicted = filters.ChoiceFilter(
         label=_("Has contradicting evidence"),
         choices=_YES_NO,
-        coerce=lambda v: v == "True",
         method="by_contradicted",
+        empty_label=ANY,
     )
     made_from = filters.DateFilter(label=_("Made from"), method="made_from_day", widget=_DATE)
     made_to = filters.DateFilter(
         label=_("Made until"), field_name="made_on", lookup_expr="lte", widget=_DATE
     )
-    sort = filters.OrderingFilter(
-        label=_("Sort by"),
-        fields=(("made_on", "made"), ("updated", "updated")),
-        field_labels={"made": _("Date made"), "updated": _("Last change")},
-        empty_label=None,
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None
     )
 
     class Meta:
@@ -64,15 +74,18 @@ class ClaimFilterSet(filters.FilterSet):
         denied = Denial.objects.filter(claim=OuterRef("pk"), claimant=value)
         return queryset.filter(Exists(said) | Exists(denied))
 
-    def by_denied(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    def by_denied(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         denials = Exists(Denial.objects.filter(claim=OuterRef("pk")))
-        return queryset.filter(denials if value else ~denials)
+        return queryset.filter(denials if value == "yes" else ~denials)
 
-    def by_contradicted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    def by_contradicted(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         links = Exists(
             EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=Relation.CONTRADICTS)
         )
-        return queryset.filter(links if value else ~links)
+        return queryset.filter(links if value == "yes" else ~links)
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS[value])
 
     def made_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # "June 2014" was made from 15 June too: compare whole periods, not first days.
@@ -86,8 +99,8 @@ def _countries() -> list[tuple[str, str]]:
 
 class ClaimantFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search names and aliases"), method="search")
-    kind = filters.ChoiceFilter(label=_("Kind"), choices=ClaimantKind.choices)
-    country = filters.ChoiceFilter(label=_("Country"), choices=_countries)
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=ClaimantKind.choices, empty_label=ANY)
+    country = filters.ChoiceFilter(label=_("Country"), choices=_countries, empty_label=ANY)
 
     class Meta:
         model = Claimant

@@ -31,6 +31,14 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
         widget=forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off"}),
     )
 
+    related = forms.ModelMultipleChoiceField(
+        label=_("Related claims"),
+        queryset=Claim.objects.none(),
+        required=False,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
     class Meta:
         model = Claim
         fields = ["statement", "details", "verdict", "verdict_rationale"]
@@ -41,13 +49,25 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
             "verdict_rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
-    field_order = ["statement", "details", "made", "tags", "verdict", "verdict_rationale"]
+    field_order = [
+        "statement",
+        "details",
+        "made",
+        "tags",
+        "verdict",
+        "verdict_rationale",
+        "related",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        others = Claim.objects.only("pk", "statement").order_by("statement")
         if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
+            self.initial["related"] = list(self.instance.related.all())
             self.start_from(self.instance)
+        self.fields["related"].queryset = others
 
     def clean_tags(self) -> list[str]:
         names = [" ".join(n.split()) for n in self.cleaned_data["tags"].split(",")]
@@ -73,6 +93,7 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
             "Tags": ", ".join(sorted(t.name for t in claim.tags.all())),
             "Verdict": claim.get_verdict_display(),
             "Verdict rationale": claim.verdict_rationale,
+            "Related claims": _lines(sorted(c.statement for c in claim.related.all())),
             "Sources": _lines(claim.sources.all()),
             "Attributions": _lines(
                 f"{a.claimant} ({a.get_role_display()})" for a in claim.attributions.all()
@@ -87,6 +108,9 @@ class SourceForm(WorkbenchFormMixin, forms.ModelForm):
         formfield_callback = formfield_callback
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
 
+    def cleaned_data_for_service(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self._meta.fields}
+
 
 SourceFormSet = inlineformset_factory(
     Claim, Source, form=SourceForm, extra=1, can_delete=True, min_num=0
@@ -99,7 +123,9 @@ class _ClaimSourceChoice(forms.ModelForm):
     def __init__(self, *args, claim: Claim | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         claim = claim or getattr(self.instance, "claim", None)
-        sources = Source.objects.filter(claim=claim) if claim and claim.pk else Source.objects.none()
+        sources = (
+            Source.objects.filter(claim=claim) if claim and claim.pk else Source.objects.none()
+        )
         self.fields["source"].queryset = sources
         self.fields["source"].help_text = _("One of the claim's sources, once saved.")
 
@@ -126,9 +152,7 @@ AttributionFormSet = inlineformset_factory(
 )
 
 
-class DenialForm(
-    WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, _ClaimSourceChoice
-):
+class DenialForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, _ClaimSourceChoice):
     PARTIAL_DATE_FIELDS = {"stated": ("stated_on", "stated_on_precision")}
 
     stated = PartialDateField(label=_("When"))

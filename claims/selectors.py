@@ -5,14 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimantFilterSet, ClaimFilterSet
 from claims.models import Attribution, Claim, Claimant, Denial
 from corroborate.dates import PartialDate, sort_key
-from evidence.models import EvidenceLink, Relation
+from evidence.models import EvidenceLink, Relation, Strength
+
+STRONGEST_FIRST = Case(
+    When(strength=Strength.STRONG, then=Value(0)),
+    When(strength=Strength.MODERATE, then=Value(1)),
+    default=Value(2),
+)
 
 
 def _link_count(relation: str) -> Coalesce:
@@ -55,7 +71,7 @@ def claim_detail(pk: int) -> Claim:
         Prefetch(
             "evidence_links",
             queryset=EvidenceLink.objects.select_related("evidence", "evidence__provider").order_by(
-                "-strength", "evidence__title"
+                STRONGEST_FIRST, "evidence__title"
             ),
         ),
     )
@@ -123,7 +139,12 @@ def claimant_list(data) -> ClaimantFilterSet:
 
 # Parent chains are short (person → ministry → government); following five levels in
 # the one query keeps the page's query count fixed for every real chain.
-_ANCESTORS = ["parent", "parent__parent", "parent__parent__parent", "parent__parent__parent__parent"]
+_ANCESTORS = [
+    "parent",
+    "parent__parent",
+    "parent__parent__parent",
+    "parent__parent__parent__parent",
+]
 
 
 def claimant_detail(pk: int) -> Claimant:

@@ -165,6 +165,15 @@ def claim_unrelate(*, claim: Claim, other: Claim) -> None:
     claim.related.remove(other)
 
 
+@transaction.atomic
+def claim_set_related(*, claim: Claim, others: Iterable[Claim]) -> None:
+    """Make exactly `others` related to `claim` (both ways)."""
+    others = list(others)
+    if any(other.pk == claim.pk for other in others):
+        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    claim.related.set(others)
+
+
 # Sources -----------------------------------------------------------------------------------
 
 SOURCE_FIELDS = ("outlet", "url", "title", "published_on", "archived_url")

@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from corroborate.dates import DatePrecision, PartialDate
@@ -163,3 +164,12 @@ def formset_actions(formset):
                 yield "create", form
         elif form.has_changed():
             yield "update", form
+
+
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form fields it names (others at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

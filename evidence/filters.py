@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from claims.filters import ANY
 from claims.models import Claimant
 from corroborate.dates import period_reaches
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
@@ -16,13 +17,16 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 class EvidenceFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    kind = filters.ChoiceFilter(label=_("Kind"), choices=EvidenceKind.choices)
-    review_status = filters.ChoiceFilter(label=_("Review status"), choices=ReviewStatus.choices)
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=EvidenceKind.choices, empty_label=ANY)
+    review_status = filters.ChoiceFilter(
+        label=_("Review status"), choices=ReviewStatus.choices, empty_label=ANY
+    )
     provider = filters.ModelChoiceFilter(
         label=_("Provider"),
         queryset=Claimant.objects.filter(
             Exists(EvidenceItem.objects.filter(provider=OuterRef("pk")))
         ).order_by("name"),
+        empty_label=ANY,
     )
     captured_from = filters.DateFilter(
         label=_("Captured from"), method="captured_from_day", widget=_DATE

@@ -80,6 +80,19 @@ class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm
         "collected_on",
     ]
 
+    GROUPS = (
+        (_("The item"), ("kind", "title", "description", "file", "url", "provider")),
+        (_("Dates"), ("event", "captured_from", "captured_to", "published", "collected_on")),
+        (_("Location"), ("location_name", "latitude", "longitude", "location_precision")),
+    )
+
+    def groups(self):
+        """(legend, bound fields) for each fieldset of the page."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Claimant.objects.order_by("name")

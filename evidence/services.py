@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from corroborate.dates import DatePrecision
 from corroborate.services import model_update, validated_save
-from evidence.previews import image_thumbnail
 from evidence.models import (
     EvidenceItem,
     EvidenceLink,
     ReviewStatus,
     Strength,
 )
+from evidence.previews import image_thumbnail
 
 REVIEW_PERMISSION = "evidence.review_evidenceitem"
 

@@ -1,6 +1,7 @@
 """The admin: every model's pages answer staff, refuse anonymous users, and keep the rules."""
 
 import hashlib
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,7 +47,7 @@ def test_admin_redirects_anonymous_users_to_login(client, demo, model):
     for url in (_url(model, "changelist"), _url(model, "change", obj.pk)):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("admin:login"))
+        assert response.url == f"{reverse('login')}?next={quote(url)}"
 
 
 def test_staff_outside_the_groups_are_refused(client, demo):

@@ -1,0 +1,262 @@
+"""The researchers' workbench for claims, claimants and denials.
+
+Views fetch through selectors, check permissions on the server, bind forms, call services
+and redirect with a message (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from claims import selectors, services
+from claims.forms import AttributionFormSet, ClaimantForm, ClaimForm, DenialForm, SourceFormSet
+from claims.models import Claim, Claimant, Denial, Tag
+from corroborate.access import permission_required
+from corroborate.forms import apply_validation_error, formset_actions
+from corroborate.pagination import paginate
+from corroborate.services import EditConflict
+from evidence.models import Relation
+from evidence.services import can_review
+
+# Claims ------------------------------------------------------------------------------------
+
+
+@permission_required("claims.view_claim")
+def claim_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.claim_list(request.GET)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {"filter": filterset, "page": page, "filtered": filterset.is_bound},
+    )
+
+
+@permission_required("claims.view_claim")
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_detail(pk)
+    links = list(claim.evidence_links.all())
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "supporting": [link for link in links if link.relation == Relation.SUPPORTS],
+            "contradicting": [link for link in links if link.relation == Relation.CONTRADICTS],
+            "context": [link for link in links if link.relation == Relation.CONTEXT],
+            "timeline": selectors.claim_timeline(claim),
+            "can_review": can_review(request.user),
+        },
+    )
+
+
+@permission_required("claims.view_claim")
+def claim_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_detail(pk)
+    return render(
+        request,
+        "claims/claim_timeline.html",
+        {"claim": claim, "timeline": selectors.claim_timeline(claim)},
+    )
+
+
+def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
+    for action, form in formset_actions(sources):
+        if action == "delete":
+            services.source_delete(source=form.instance)
+        elif action == "create":
+            services.source_add(claim=claim, **form.cleaned_data_for_service())
+        else:
+            services.source_update(source=form.instance, data=form.cleaned_data_for_service())
+    for action, form in formset_actions(attributions):
+        if action == "delete":
+            services.attribution_delete(attribution=form.instance)
+        elif action == "create":
+            services.attribution_create(
+                claim=claim, created_by=request.user, **form.attribution_data()
+            )
+        else:
+            services.attribution_update(attribution=form.instance, data=form.attribution_data())
+
+
+def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
+    instance = claim or Claim()
+    if request.method == "POST":
+        form = ClaimForm(request.POST, instance=instance)
+        sources = SourceFormSet(request.POST, instance=instance, prefix="sources")
+        attributions = AttributionFormSet(
+            request.POST, instance=instance, prefix="attributions", form_kwargs={"claim": claim}
+        )
+        if form.is_valid() and sources.is_valid() and attributions.is_valid():
+            try:
+                with transaction.atomic():
+                    if claim is None:
+                        claim = services.claim_create(
+                            created_by=request.user,
+                            tags=form.cleaned_data["tags"],
+                            **form.claim_data(),
+                        )
+                    else:
+                        services.claim_update(
+                            claim=claim,
+                            data=form.claim_data(),
+                            expected_version=form.expected_version,
+                        )
+                        services.claim_set_tags(claim=claim, names=form.cleaned_data["tags"])
+                    services.claim_set_related(claim=claim, others=form.cleaned_data["related"])
+                    _save_claim_formsets(request, claim, sources, attributions)
+            except EditConflict as conflict:
+                form.report_conflict(selectors.claim_detail(conflict.current.pk))
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Claim saved.") if instance.pk else _("Claim created."),
+                )
+                return redirect("claims:claim_detail", pk=claim.pk)
+        messages.error(request, _("The claim was not saved: see the messages below."))
+    else:
+        form = ClaimForm(instance=instance)
+        sources = SourceFormSet(instance=instance, prefix="sources")
+        attributions = AttributionFormSet(
+            instance=instance, prefix="attributions", form_kwargs={"claim": claim}
+        )
+    return render(
+        request,
+        "claims/claim_form.html",
+        {
+            "form": form,
+            "sources": sources,
+            "attributions": attributions,
+            "claim": claim,
+            "tag_names": Tag.objects.order_by("name").values_list("name", flat=True),
+        },
+    )
+
+
+@permission_required("claims.add_claim", "claims.add_source", "claims.add_attribution")
+def claim_create(request: HttpRequest) -> HttpResponse:
+    return _claim_form_page(request, None)
+
+
+@permission_required("claims.change_claim", "claims.change_source", "claims.change_attribution")
+def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_form_page(request, get_object_or_404(Claim, pk=pk))
+
+
+# Denials -----------------------------------------------------------------------------------
+
+
+def _denial_form_page(request, claim: Claim, denial: Denial | None) -> HttpResponse:
+    instance = denial or Denial(claim=claim)
+    form = DenialForm(request.POST or None, instance=instance, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if denial is None:
+                services.denial_create(claim=claim, created_by=request.user, **form.denial_data())
+            else:
+                services.denial_update(
+                    denial=denial, data=form.denial_data(), expected_version=form.expected_version
+                )
+        except EditConflict as conflict:
+            form.report_conflict(conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Denial saved.") if denial else _("Denial added."))
+            return redirect("claims:claim_detail", pk=claim.pk)
+    return render(
+        request, "claims/denial_form.html", {"form": form, "claim": claim, "denial": denial}
+    )
+
+
+@permission_required("claims.view_claim", "claims.add_denial")
+def denial_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _denial_form_page(request, get_object_or_404(Claim, pk=pk), None)
+
+
+@permission_required("claims.view_claim", "claims.change_denial")
+def denial_update(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse:
+    denial = get_object_or_404(Denial.objects.select_related("claim"), pk=denial_pk, claim_id=pk)
+    return _denial_form_page(request, denial.claim, denial)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("claims.view_claim", "claims.delete_denial")
+def denial_delete(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse:
+    denial = get_object_or_404(
+        Denial.objects.select_related("claim", "claimant"), pk=denial_pk, claim_id=pk
+    )
+    if request.method == "POST":
+        services.denial_delete(denial=denial)
+        messages.success(request, _("Denial removed."))
+        return redirect("claims:claim_detail", pk=pk)
+    return render(request, "claims/denial_confirm_delete.html", {"denial": denial})
+
+
+# Claimants ---------------------------------------------------------------------------------
+
+
+@permission_required("claims.view_claimant")
+def claimant_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.claimant_list(request.GET)
+    page = paginate(request, filterset.qs)
+    return render(request, "claims/claimant_list.html", {"filter": filterset, "page": page})
+
+
+@permission_required("claims.view_claimant")
+def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claimant = selectors.claimant_detail(pk)
+    attributions = list(claimant.attributions.all())
+    return render(
+        request,
+        "claims/claimant_detail.html",
+        {
+            "claimant": claimant,
+            "ancestors": claimant.ancestors(),
+            "claimed": [a for a in attributions if a.role == "originator"],
+            "endorsed": [a for a in attributions if a.role == "endorser"],
+            "repeated": [a for a in attributions if a.role == "repeater"],
+            "denials": claimant.denials.all(),
+        },
+    )
+
+
+def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:
+    form = ClaimantForm(request.POST or None, instance=claimant or Claimant())
+    if request.method == "POST" and form.is_valid():
+        try:
+            if claimant is None:
+                claimant = services.claimant_create(created_by=request.user, **form.claimant_data())
+                messages.success(request, _("Claimant added."))
+            else:
+                services.claimant_update(
+                    claimant=claimant,
+                    data=form.claimant_data(),
+                    expected_version=form.expected_version,
+                )
+                messages.success(request, _("Claimant saved."))
+        except EditConflict as conflict:
+            form.report_conflict(conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect("claims:claimant_detail", pk=claimant.pk)
+    return render(request, "claims/claimant_form.html", {"form": form, "claimant": claimant})
+
+
+@permission_required("claims.add_claimant")
+def claimant_create(request: HttpRequest) -> HttpResponse:
+    return _claimant_form_page(request, None)
+
+
+@permission_required("claims.change_claimant")
+def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claimant_form_page(request, get_object_or_404(Claimant, pk=pk))

@@ -1,0 +1,221 @@
+"""Evidence items, their files, and their links to claims."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from claims.models import Claim
+from corroborate.access import permission_required
+from corroborate.forms import apply_validation_error
+from corroborate.pagination import paginate
+from corroborate.services import EditConflict
+from evidence import selectors, services
+from evidence.forms import EvidenceForm, LinkForm
+from evidence.models import EvidenceItem, EvidenceLink, Relation
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.evidence_list(request.GET)
+    page = paginate(request, filterset.qs)
+    claim = None
+    if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data["claim"]:
+        claim = Claim.objects.filter(pk=filterset.form.cleaned_data["claim"]).first()
+    return render(
+        request,
+        "evidence/evidence_list.html",
+        {"filter": filterset, "page": page, "linked_claim": claim},
+    )
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.evidence_detail(pk)
+    links = list(item.links.all())
+    return render(
+        request,
+        "evidence/evidence_detail.html",
+        {
+            "item": item,
+            "supports": [link for link in links if link.relation == Relation.SUPPORTS],
+            "contradicts": [link for link in links if link.relation == Relation.CONTRADICTS],
+            "context": [link for link in links if link.relation == Relation.CONTEXT],
+        },
+    )
+
+
+@permission_required("evidence.add_evidenceitem")
+def evidence_create(request: HttpRequest) -> HttpResponse:
+    """A new item; with ?claim=<id> it is linked to that claim in the same step."""
+    claim = None
+    claim_id = request.GET.get("claim") or request.POST.get("claim")
+    if claim_id:
+        if not request.user.has_perm("evidence.add_evidencelink"):
+            raise Http404
+        claim = get_object_or_404(Claim, pk=claim_id) if str(claim_id).isdigit() else None
+        if claim is None:
+            raise Http404
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    link_form = LinkForm(request.POST or None, prefix="link") if claim else None
+    if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
+        upload = form.cleaned_data.get("file")
+        try:
+            with transaction.atomic():
+                item = services.evidence_create(
+                    created_by=request.user,
+                    file=upload,
+                    original_filename=upload.name if upload else "",
+                    **form.evidence_data(),
+                )
+                if claim:
+                    link = services.evidence_link(
+                        claim=claim,
+                        evidence=item,
+                        created_by=request.user,
+                        **link_form.cleaned_data,
+                    )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if claim:
+                messages.success(
+                    request,
+                    _("Evidence added and linked as %(relation)s.")
+                    % {"relation": link.get_relation_display().lower()},
+                )
+                return redirect("claims:claim_detail", pk=claim.pk)
+            messages.success(request, _("Evidence added. It is pending review."))
+            return redirect("evidence:evidence_detail", pk=item.pk)
+    return render(
+        request,
+        "evidence/evidence_form.html",
+        {"form": form, "link_form": link_form, "claim": claim, "item": None},
+    )
+
+
+@permission_required("evidence.change_evidenceitem")
+def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    form = EvidenceForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(
+                item=item, data=form.evidence_data(), expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            form.report_conflict(conflict.current)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Evidence saved."))
+            return redirect("evidence:evidence_detail", pk=item.pk)
+    return render(
+        request, "evidence/evidence_form.html", {"form": form, "item": item, "claim": None}
+    )
+
+
+def _private_file(field, *, content_type: str, attachment_name: str | None) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=attachment_name is not None,
+        filename=attachment_name or "",
+    )
+    # Never let a browser guess a type, and never let the page run anything.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    return _private_file(item.thumbnail, content_type="image/jpeg", attachment_name=None)
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    return _private_file(
+        item.file,
+        content_type="application/octet-stream",
+        attachment_name=item.original_filename or f"evidence-{item.uuid}",
+    )
+
+
+# Links -------------------------------------------------------------------------------------
+
+
+@permission_required("claims.view_claim", "evidence.view_evidenceitem", "evidence.add_evidencelink")
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an existing item to a claim, picked by search."""
+    claim = get_object_or_404(Claim, pk=pk)
+    query = request.GET.get("q", "").strip()
+    form = LinkForm(request.POST or None)
+    chosen = None
+    if request.method == "POST":
+        chosen = EvidenceItem.objects.filter(pk=request.POST.get("evidence") or 0).first()
+        if chosen is None:
+            form.add_error(None, _("Choose the evidence item to link."))
+        elif form.is_valid():
+            try:
+                link = services.evidence_link(
+                    claim=claim, evidence=chosen, created_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” linked as %(relation)s.")
+                    % {"title": chosen.title, "relation": link.get_relation_display().lower()},
+                )
+                return redirect("claims:claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "evidence/link_form.html",
+        {
+            "claim": claim,
+            "form": form,
+            "query": query,
+            "candidates": selectors.evidence_picker(claim=claim, query=query),
+            "chosen": chosen,
+        },
+    )
+
+
+@permission_required("evidence.change_evidencelink")
+def link_update(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
+    form = LinkForm(request.POST or None, instance=link)
+    if request.method == "POST" and form.is_valid():
+        services.evidence_link_update(link=link, data=form.cleaned_data)
+        messages.success(request, _("Link updated."))
+        return redirect("claims:claim_detail", pk=link.claim_id)
+    return render(request, "evidence/link_edit.html", {"form": form, "link": link})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("evidence.delete_evidencelink")
+def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
+    if request.method == "POST":
+        services.evidence_unlink(link=link)
+        messages.success(
+            request, _("“%(title)s” unlinked from the claim.") % {"title": link.evidence.title}
+        )
+        return redirect("claims:claim_detail", pk=link.claim_id)
+    return render(request, "evidence/link_confirm_delete.html", {"link": link})
