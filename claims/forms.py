@@ -96,20 +96,26 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
             "Related claims": _lines(sorted(c.statement for c in claim.related.all())),
             "Sources": _lines(claim.sources.all()),
             "Attributions": _lines(
-                f"{a.claimant} ({a.get_role_display()})" for a in claim.attributions.all()
+                f"{a.claimant} ({a.get_role_display()})"
+                for a in claim.attributions.select_related("claimant")
             ),
         }
+
+
+# Tuples: inline formsets append the foreign key to a list of fields in place.
+SOURCE_FIELDS = ("outlet", "url", "title", "published_on", "archived_url")
+ATTRIBUTION_FIELDS = ("claimant", "role", "quote", "source")
 
 
 class SourceForm(WorkbenchFormMixin, forms.ModelForm):
     class Meta:
         model = Source
-        fields = ["outlet", "url", "title", "published_on", "archived_url"]
+        fields = SOURCE_FIELDS
         formfield_callback = formfield_callback
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
 
     def cleaned_data_for_service(self) -> dict:
-        return {field: self.cleaned_data[field] for field in self._meta.fields}
+        return {field: self.cleaned_data[field] for field in SOURCE_FIELDS}
 
 
 SourceFormSet = inlineformset_factory(
@@ -117,10 +123,21 @@ SourceFormSet = inlineformset_factory(
 )
 
 
+def statement_choices(claim: Claim | None) -> dict[str, list]:
+    """Claimant and source choices, built once and shared by every form on a page: each
+    form of a formset would otherwise run its own query for each drop-down."""
+    empty = [("", "---------")]
+    sources = (
+        [(s.pk, str(s)) for s in Source.objects.filter(claim=claim)] if claim and claim.pk else []
+    )
+    claimants = Claimant.objects.order_by("name").values_list("pk", "name")
+    return {"claimant": empty + list(claimants), "source": empty + sources}
+
+
 class _ClaimSourceChoice(forms.ModelForm):
     """The source picker offers only the claim's own sources."""
 
-    def __init__(self, *args, claim: Claim | None = None, **kwargs):
+    def __init__(self, *args, claim: Claim | None = None, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         claim = claim or getattr(self.instance, "claim", None)
         sources = (
@@ -128,6 +145,10 @@ class _ClaimSourceChoice(forms.ModelForm):
         )
         self.fields["source"].queryset = sources
         self.fields["source"].help_text = _("One of the claim's sources, once saved.")
+        if choices is not None:
+            # Rendering uses these; validation still checks against the querysets.
+            self.fields["claimant"].choices = choices["claimant"]
+            self.fields["source"].choices = choices["source"]
 
 
 class AttributionForm(WorkbenchFormMixin, PartialDateFormMixin, _ClaimSourceChoice):
@@ -137,13 +158,13 @@ class AttributionForm(WorkbenchFormMixin, PartialDateFormMixin, _ClaimSourceChoi
 
     class Meta:
         model = Attribution
-        fields = ["claimant", "role", "quote", "source"]
+        fields = ATTRIBUTION_FIELDS
         widgets = {"quote": forms.Textarea(attrs={"rows": 2})}
 
     field_order = ["claimant", "role", "stated", "quote", "source"]
 
     def attribution_data(self) -> dict:
-        data = {field: self.cleaned_data[field] for field in self._meta.fields}
+        data = {field: self.cleaned_data[field] for field in ATTRIBUTION_FIELDS}
         return data | self.partial_date_data()
 
 

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims import selectors, services
-from claims.forms import AttributionFormSet, ClaimantForm, ClaimForm, DenialForm, SourceFormSet
+from claims.forms import (
+    AttributionFormSet,
+    ClaimantForm,
+    ClaimForm,
+    DenialForm,
+    SourceFormSet,
+    statement_choices,
+)
 from claims.models import Claim, Claimant, Denial, Tag
 from corroborate.access import permission_required
 from corroborate.forms import apply_validation_error, formset_actions
@@ -87,11 +94,12 @@ def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
 
 def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
     instance = claim or Claim()
+    row_kwargs = {"claim": claim, "choices": statement_choices(claim)}
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=instance)
         sources = SourceFormSet(request.POST, instance=instance, prefix="sources")
         attributions = AttributionFormSet(
-            request.POST, instance=instance, prefix="attributions", form_kwargs={"claim": claim}
+            request.POST, instance=instance, prefix="attributions", form_kwargs=row_kwargs
         )
         if form.is_valid() and sources.is_valid() and attributions.is_valid():
             try:
@@ -126,7 +134,7 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
         form = ClaimForm(instance=instance)
         sources = SourceFormSet(instance=instance, prefix="sources")
         attributions = AttributionFormSet(
-            instance=instance, prefix="attributions", form_kwargs={"claim": claim}
+            instance=instance, prefix="attributions", form_kwargs=row_kwargs
         )
     return render(
         request,

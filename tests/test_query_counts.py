@@ -1,0 +1,170 @@
+"""Every list, detail and form page runs a fixed number of queries, whatever its rows.
+
+Each page is measured with 3 rows and with 50 rows (lists paginate at 25): the counts must
+be equal and stay within the page's budget.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    AttributionFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    DenialFactory,
+    EvidenceItemFactory,
+    EvidenceLinkFactory,
+    SourceFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def _grow_claims(n: int) -> None:
+    tag = TagFactory()
+    for _ in range(n):
+        claim = ClaimFactory()
+        claim.tags.add(tag)
+        DenialFactory(claim=claim)
+        EvidenceLinkFactory(claim=claim, relation="contradicts")
+
+
+def _grow_claim(claim, n: int) -> None:
+    """One claim with n of everything its page shows."""
+    for _ in range(n):
+        source = SourceFactory(claim=claim)
+        claimant = ClaimantFactory(parent=ClaimantFactory())
+        AttributionFactory(claim=claim, claimant=claimant, source=source)
+        DenialFactory(claim=claim, claimant=claimant, source=source)
+        EvidenceLinkFactory(claim=claim, evidence__provider=claimant)
+        claim.tags.add(TagFactory())
+        claim.related.add(ClaimFactory())
+
+
+def _grow_claimant(claimant, n: int) -> None:
+    for _ in range(n):
+        AttributionFactory(claimant=claimant)
+        DenialFactory(claimant=claimant)
+        ClaimantFactory(parent=claimant)
+        EvidenceItemFactory(provider=claimant)
+
+
+def _grow_item(item, n: int) -> None:
+    for _ in range(n):
+        EvidenceLinkFactory(evidence=item)
+
+
+def _same_count(client, url: str, grow, budget: int, django_assert_max_num_queries) -> None:
+    grow(3)
+    small = _queries(client, url)
+    grow(47)
+    large = _queries(client, url)
+    assert small == large, f"{url}: {small} queries with 3 rows, {large} with 50"
+    with django_assert_max_num_queries(budget):
+        client.get(url)
+
+
+@pytest.fixture
+def logged_in(client, researcher):
+    client.force_login(researcher)
+    return client
+
+
+def test_claim_list(logged_in, django_assert_max_num_queries):
+    # session, user, permissions (user, group), count, page, tags prefetch, filter
+    # drop-downs (tag, claimant)
+    _same_count(
+        logged_in, reverse("claims:claim_list"), _grow_claims, 9, django_assert_max_num_queries
+    )
+
+
+def test_claim_list_filtered(logged_in, django_assert_max_num_queries):
+    url = reverse("claims:claim_list") + "?q=Claim&denied=yes&contradicted=yes&sort=-updated"
+    _same_count(logged_in, url, _grow_claims, 9, django_assert_max_num_queries)
+
+
+def test_claim_detail_and_timeline(logged_in, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    # session, user, permissions (2), claim, tags, sources, attributions, denials, related,
+    # links, and the linked claims' evidence
+    for name in ("claims:claim_detail", "claims:claim_timeline"):
+        url = reverse(name, args=[claim.pk])
+        claim.attributions.all().delete()
+        _same_count(
+            logged_in, url, lambda n: _grow_claim(claim, n), 11, django_assert_max_num_queries
+        )
+
+
+def test_claim_edit_form(logged_in, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    url = reverse("claims:claim_update", args=[claim.pk])
+    # the detail page's reads, plus the formsets' rows, the shared drop-down choices, tag
+    # suggestions and the related-claims picker
+    _same_count(logged_in, url, lambda n: _grow_claim(claim, n), 17, django_assert_max_num_queries)
+
+
+def test_claimant_list(logged_in, django_assert_max_num_queries):
+    def grow(n):
+        for _ in range(n):
+            AttributionFactory(claimant=ClaimantFactory(parent=ClaimantFactory(), aliases="a\nb"))
+
+    # session, user, permissions (2), count, page with parents, country choices
+    _same_count(logged_in, reverse("claims:claimant_list"), grow, 7, django_assert_max_num_queries)
+
+
+def test_claimant_detail(logged_in, django_assert_max_num_queries):
+    top = ClaimantFactory()
+    claimant = ClaimantFactory(parent=ClaimantFactory(parent=top))
+    url = reverse("claims:claimant_detail", args=[claimant.pk])
+    _same_count(
+        logged_in, url, lambda n: _grow_claimant(claimant, n), 9, django_assert_max_num_queries
+    )
+
+
+def test_evidence_list(logged_in, django_assert_max_num_queries):
+    def grow(n):
+        for _ in range(n):
+            EvidenceLinkFactory(evidence__provider=ClaimantFactory())
+
+    # session, user, permissions (2), count, page with providers, provider choices
+    _same_count(
+        logged_in, reverse("evidence:evidence_list"), grow, 7, django_assert_max_num_queries
+    )
+
+
+def test_evidence_detail(logged_in, django_assert_max_num_queries):
+    item = EvidenceItemFactory(provider=ClaimantFactory())
+    url = reverse("evidence:evidence_detail", args=[item.pk])
+    _same_count(logged_in, url, lambda n: _grow_item(item, n), 7, django_assert_max_num_queries)
+
+
+def test_link_picker(logged_in, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    url = reverse("evidence:link_create", args=[claim.pk])
+
+    def grow(n):
+        for _ in range(n):
+            EvidenceItemFactory(provider=ClaimantFactory())
+
+    _same_count(logged_in, url, grow, 6, django_assert_max_num_queries)
+
+
+def test_dashboard(logged_in, researcher, django_assert_max_num_queries):
+    def grow(n):
+        for _ in range(n):
+            ClaimFactory(created_by=researcher)
+            EvidenceItemFactory(created_by=researcher, provider=ClaimantFactory())
+
+    # session, user, permissions (2), four counts, my claims, my evidence, awaiting review,
+    # recently changed
+    _same_count(logged_in, reverse("dashboard"), grow, 12, django_assert_max_num_queries)
