@@ -119,3 +119,26 @@ def test_unknown_records_give_the_sites_404(client, researcher):
     response = client.get(reverse("claims:claim_detail", args=[999999]))
     assert response.status_code == 404
     assert b"Nothing here" in response.content
+
+
+@pytest.mark.parametrize("role", ["researcher", "reviewer"])
+def test_researchers_and_reviewers_create_and_edit(client, request, role):
+    from claims.models import Claim, Claimant
+
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    response = client.post(
+        reverse("claims:claimant_create"), {"name": f"Claimant of {role}", "kind": "person"}
+    )
+    assert response.status_code == 302
+    data = {"statement": f"Claim by {role}", "verdict": "unverified"}
+    for prefix in ("sources", "attributions"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert client.post(reverse("claims:claim_create"), data).status_code == 302
+    claim = Claim.objects.get(created_by=user)
+    edit = client.get(reverse("claims:claim_update", args=[claim.pk])).context["form"]
+    data |= {"statement": "Edited", "version": edit.initial["version"]}
+    assert client.post(reverse("claims:claim_update", args=[claim.pk]), data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.statement == "Edited"
+    assert Claimant.objects.get(created_by=user).name == f"Claimant of {role}"

@@ -96,7 +96,7 @@ def test_claim_list_filtered(logged_in, django_assert_max_num_queries):
 def test_claim_detail_and_timeline(logged_in, django_assert_max_num_queries):
     claim = ClaimFactory()
     # session, user, permissions (2), claim, tags, sources, attributions, denials, related,
-    # links, and the linked claims' evidence
+    # links
     for name in ("claims:claim_detail", "claims:claim_timeline"):
         url = reverse(name, args=[claim.pk])
         claim.attributions.all().delete()
