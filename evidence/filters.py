@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.filters import ANY
 from claims.models import Claimant
 from corroborate.dates import period_reaches
+from corroborate.filters import IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -35,7 +36,7 @@ class EvidenceFilterSet(filters.FilterSet):
         label=_("Captured until"), field_name="captured_from", lookup_expr="lte", widget=_DATE
     )
     # An id rather than a drop-down of every claim; the claim page links here with it set.
-    claim = filters.NumberFilter(label=_("Linked to claim"), method="linked_to")
+    claim = IdFilter(label=_("Linked to claim"), method="linked_to")
 
     class Meta:
         model = EvidenceItem

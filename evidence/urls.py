@@ -1,5 +1,6 @@
 from django.urls import path
 
+import corroborate.converters  # noqa: F401 - registers <id:...>
 from evidence import views
 
 app_name = "evidence"
@@ -7,11 +8,11 @@ app_name = "evidence"
 urlpatterns = [
     path("evidence/", views.evidence_list, name="evidence_list"),
     path("evidence/new/", views.evidence_create, name="evidence_create"),
-    path("evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
-    path("evidence/<int:pk>/edit/", views.evidence_update, name="evidence_update"),
-    path("evidence/<int:pk>/thumbnail", views.evidence_thumbnail, name="evidence_thumbnail"),
-    path("evidence/<int:pk>/file", views.evidence_file, name="evidence_file"),
-    path("claims/<int:pk>/evidence/link/", views.link_create, name="link_create"),
-    path("links/<int:pk>/edit/", views.link_update, name="link_update"),
-    path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),
+    path("evidence/<id:pk>/", views.evidence_detail, name="evidence_detail"),
+    path("evidence/<id:pk>/edit/", views.evidence_update, name="evidence_update"),
+    path("evidence/<id:pk>/thumbnail", views.evidence_thumbnail, name="evidence_thumbnail"),
+    path("evidence/<id:pk>/file", views.evidence_file, name="evidence_file"),
+    path("claims/<id:pk>/evidence/link/", views.link_create, name="link_create"),
+    path("links/<id:pk>/edit/", views.link_update, name="link_update"),
+    path("links/<id:pk>/delete/", views.link_delete, name="link_delete"),
 ]

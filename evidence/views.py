@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims.models import Claim
-from corroborate.access import permission_required
+from corroborate.access import permission_required, require_perm
 from corroborate.forms import apply_validation_error
 from corroborate.pagination import paginate
 from corroborate.services import EditConflict
@@ -56,11 +56,10 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
     claim = None
     claim_id = request.GET.get("claim") or request.POST.get("claim")
     if claim_id:
-        if not request.user.has_perm("evidence.add_evidencelink"):
+        require_perm(request, "claims.view_claim", "evidence.add_evidencelink")
+        if not str(claim_id).isdigit():
             raise Http404
-        claim = get_object_or_404(Claim, pk=claim_id) if str(claim_id).isdigit() else None
-        if claim is None:
-            raise Http404
+        claim = get_object_or_404(Claim, pk=claim_id)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     link_form = LinkForm(request.POST or None, prefix="link") if claim else None
     if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
@@ -167,7 +166,8 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = LinkForm(request.POST or None)
     chosen = None
     if request.method == "POST":
-        chosen = EvidenceItem.objects.filter(pk=request.POST.get("evidence") or 0).first()
+        chosen_id = request.POST.get("evidence", "")
+        chosen = EvidenceItem.objects.filter(pk=chosen_id).first() if chosen_id.isdigit() else None
         if chosen is None:
             form.add_error(None, _("Choose the evidence item to link."))
         elif form.is_valid():

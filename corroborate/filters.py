@@ -1,0 +1,17 @@
+"""Filter pieces both apps' FilterSets use."""
+
+import django_filters as filters
+from django import forms
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.Filter):
+    """A record id in a query string, refused with a message when it cannot be one."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
