@@ -106,8 +106,16 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # MEDIA_URL is deliberately unset, and files go out only through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
-# Uploads larger than this are written to a temporary file instead of held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Every uploaded file goes to disk as it arrives, hashed on the way (evidence/uploads.py);
+# nothing of a file is held in memory.
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Evidence intake limits (see evidence/intake.py).
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024**3)
+# Images with more pixels than this are refused before they are decoded (decompression
+# bombs); 200 megapixels admits large satellite scenes.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 200_000_000)
 
 # Secure by default whenever debug is off; each may be relaxed behind a TLS-terminating proxy.
 if not DEBUG:

@@ -7,8 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from corroborate.admin import AuthoredAdmin, BaseTabularInline
 from corroborate.forms import formfield_callback
+from evidence import intake as pipeline
 from evidence.models import EvidenceItem, EvidenceLink
-from evidence.services import can_review, evidence_review, review_check, store_file
+from evidence.services import (
+    can_review,
+    evidence_attach_file,
+    evidence_review,
+    review_check,
+)
 
 REVIEW_FIELDS = ("review_status", "review_note")
 
@@ -19,6 +25,24 @@ class EvidenceItemAdminForm(forms.ModelForm):
         # The admin narrows this to its fieldsets; declared fields follow the model.
         fields = "__all__"  # noqa: DJ007
         formfield_callback = formfield_callback
+
+    def clean_file(self):
+        """New files go through the intake pipeline here, so a refusal is a form error."""
+        upload = self.cleaned_data.get("file")
+        if not upload or self.instance.pk:
+            return upload
+        try:
+            self.intake = pipeline.receive(upload, upload.name)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from None
+        existing = EvidenceItem.objects.filter(sha256=self.intake.sha256).first()
+        if existing is not None:
+            self.intake.discard()
+            raise ValidationError(
+                f"This file is already evidence: “{existing.title}” (#{existing.pk}).",
+                code="duplicate",
+            )
+        return upload
 
     def clean(self):
         cleaned = super().clean()
@@ -69,7 +93,7 @@ class EvidenceItemAdmin(AuthoredAdmin):
     date_hierarchy = "created"
     inlines = (LinkInline,)
     fieldsets = (
-        (None, {"fields": ("kind", "title", "description", "url", "provider")}),
+        (None, {"fields": ("kind", "title", "description", "url", "provider", "is_graphic")}),
         (_("File"), {"fields": ("file", "file_summary")}),
         (
             _("Dates"),
@@ -140,18 +164,20 @@ class EvidenceItemAdmin(AuthoredAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        upload = form.cleaned_data.get("file") if not change else None
+        received = getattr(form, "intake", None) if not change else None
         review_changed = change and bool(set(form.changed_data) & set(REVIEW_FIELDS))
-        if upload:
+        if received:
             obj.file = None
         if review_changed:
             # Save the rest first, then record the decision through the one review path.
             new_status, new_note = obj.review_status, obj.review_note
             obj.review_status = form.initial["review_status"]
             obj.review_note = form.initial["review_note"]
-        super().save_model(request, obj, form, change)
-        if upload:
-            store_file(item=obj, file=upload, original_filename=upload.name)
+        if received:
+            obj.created_by = request.user
+            evidence_attach_file(item=obj, intake=received, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
         if review_changed:
             evidence_review(item=obj, reviewer=request.user, status=new_status, note=new_note)
 

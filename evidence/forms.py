@@ -27,6 +27,7 @@ EVIDENCE_FIELDS = [
     "latitude",
     "longitude",
     "location_precision",
+    "is_graphic",
 ]
 
 
@@ -81,7 +82,7 @@ class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm
     ]
 
     GROUPS = (
-        (_("The item"), ("kind", "title", "description", "file", "url", "provider")),
+        (_("The item"), ("kind", "title", "description", "file", "url", "provider", "is_graphic")),
         (_("Dates"), ("event", "captured_from", "captured_to", "published", "collected_on")),
         (_("Location"), ("location_name", "latitude", "longitude", "location_precision")),
     )
@@ -142,6 +143,7 @@ class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm
                 f"{item.latitude}, {item.longitude}" if item.latitude is not None else ""
             ),
             "Location precision": item.get_location_precision_display(),
+            "Graphic content": "yes" if item.is_graphic else "no",
         }
 
 

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Claimant
@@ -69,8 +70,21 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     description = models.TextField(_("description"), blank=True)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255, blank=True)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
-    # An EXIF-stripped, downscaled copy for cards and lists; the original is never altered.
+    # EXIF-free, downscaled copies made at intake; the original is never altered. For a
+    # video they show the poster frame, and the strip shows keyframes across it.
     thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True, editable=False)
+    preview = models.FileField(_("preview"), max_length=255, blank=True, editable=False)
+    keyframe_strip = models.FileField(
+        _("keyframe strip"), max_length=255, blank=True, editable=False
+    )
+    metadata = models.JSONField(_("extracted metadata"), default=dict, blank=True, editable=False)
+    # 64-bit difference hash of the picture, for "looks like" (evidence.intake).
+    phash = models.BigIntegerField(_("perceptual hash"), null=True, blank=True, editable=False)
+    is_graphic = models.BooleanField(
+        _("graphic content"),
+        default=False,
+        help_text=_("Blur its previews until the viewer chooses to see them."),
+    )
     url = models.URLField(_("URL"), max_length=2000, blank=True)
     provider = models.ForeignKey(
         Claimant,
@@ -131,12 +145,17 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
         verbose_name_plural = _("evidence items")
         permissions = [("review_evidenceitem", _("Can review evidence items"))]
         indexes = [
-            # Duplicate detection at upload: "is there already an item with this hash?"
-            models.Index(fields=["sha256"], name="evidence_sha256_idx"),
             # The review queue: pending items, oldest first.
             models.Index(fields=["review_status", "created"], name="evidence_review_queue_idx"),
         ]
         constraints = [
+            # One item per file: also the index behind duplicate detection at upload.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~Q(sha256=""),
+                name="evidence_sha256_unique",
+                violation_error_message=_("This file is already stored as evidence."),
+            ),
             models.CheckConstraint(
                 condition=Q(captured_from__isnull=True)
                 | Q(captured_to__isnull=True)
@@ -252,3 +271,63 @@ class EvidenceLink(AuthoredModel):
 
     def __str__(self) -> str:
         return f"{self.evidence} {self.get_relation_display().lower()} {self.claim}"
+
+
+class CustodyAction(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    METADATA_EXTRACTED = "metadata_extracted", _("Metadata extracted")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    REVIEWED = "reviewed", _("Reviewed")
+    LINKED = "linked", _("Linked to a claim")
+    UNLINKED = "unlinked", _("Unlinked from a claim")
+    EXPORTED = "exported", _("Exported")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The custody log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise TypeError("The custody log is append-only: entries cannot be deleted.")
+
+
+class CustodyEvent(models.Model):
+    """One step in an evidence item's chain of custody. Entries are only ever added."""
+
+    evidence = models.ForeignKey(
+        EvidenceItem,
+        verbose_name=_("evidence item"),
+        on_delete=models.PROTECT,
+        related_name="custody",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=CustodyAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
+    sha256 = models.CharField(_("SHA-256 at that moment"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.evidence} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # An invariant, not business logic: the log is a record of what happened.
+        if not self._state.adding:
+            raise TypeError("The custody log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The custody log is append-only: entries cannot be deleted.")

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from claims.models import Claim
 from evidence.filters import EvidenceFilterSet
-from evidence.models import EvidenceItem, EvidenceLink
+from evidence.intake import hamming
+from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
 
 PICKER_LIMIT = 20
 
@@ -29,8 +44,59 @@ def evidence_list(data) -> EvidenceFilterSet:
 def evidence_detail(pk: int) -> EvidenceItem:
     queryset = EvidenceItem.objects.select_related(
         "provider", "created_by", "reviewed_by"
-    ).prefetch_related("links__claim")
+    ).prefetch_related(
+        "links__claim", Prefetch("custody", CustodyEvent.objects.select_related("user"))
+    )
     return get_object_or_404(queryset, pk=pk)
+
+
+LOOKS_LIKE_BITS = 10  # of 64: pictures this close are near-copies (resized, recompressed)
+
+
+def evidence_looks_like(item: EvidenceItem, limit: int = 8) -> list[tuple[EvidenceItem, int]]:
+    """Other items whose picture is a near-copy of this one, closest first.
+
+    Two queries whatever the collection's size: every perceptual hash (8 bytes a row) is
+    compared here; a BK-tree would replace this scan past a few hundred thousand images.
+    """
+    if item.phash is None:
+        return []
+    hashes = EvidenceItem.objects.exclude(pk=item.pk).exclude(phash=None).values_list("pk", "phash")
+    close = sorted(
+        (distance, pk)
+        for pk, phash in hashes
+        if (distance := hamming(item.phash, phash)) <= LOOKS_LIKE_BITS
+    )[:limit]
+    found = EvidenceItem.objects.in_bulk([pk for _, pk in close])
+    return [(found[pk], distance) for distance, pk in close if pk in found]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    what: str  # the accept URL's slug
+    label: str
+    value: str
+
+
+def suggestions(item: EvidenceItem) -> list[Suggestion]:
+    """Values the file's own metadata suggests, where they differ from what is recorded."""
+    found = []
+    exif = item.metadata.get("exif", {})
+    if gps := exif.get("gps"):
+        lat, lon = Decimal(str(gps["latitude"])), Decimal(str(gps["longitude"]))
+        if (item.latitude, item.longitude) != (lat, lon):
+            found.append(
+                Suggestion("coordinates", "Coordinates from the photo’s GPS", f"{lat}, {lon}")
+            )
+    if taken := exif.get("original_datetime"):
+        day = datetime.datetime.fromisoformat(taken).date()
+        if (item.captured_from, item.captured_to) != (day, day):
+            found.append(
+                Suggestion(
+                    "capture-date", "Capture date from the camera", f"{day:%-d %B %Y} ({taken})"
+                )
+            )
+    return found
 
 
 def evidence_picker(*, claim: Claim, query: str) -> QuerySet[EvidenceItem]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,13 +16,16 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from corroborate.dates import DatePrecision
 from corroborate.services import model_update, validated_save
+from evidence import intake as pipeline
 from evidence.models import (
+    CustodyAction,
+    CustodyEvent,
     EvidenceItem,
     EvidenceLink,
+    LocationPrecision,
     ReviewStatus,
     Strength,
 )
-from evidence.previews import image_thumbnail
 
 REVIEW_PERMISSION = "evidence.review_evidenceitem"
 
@@ -48,21 +49,60 @@ EVIDENCE_FIELDS = (
     "latitude",
     "longitude",
     "location_precision",
+    "is_graphic",
 )
 
-_CHUNK = 1024 * 1024
+
+class DuplicateEvidence(ValidationError):
+    """The file is already stored as evidence; `existing` is that item."""
+
+    def __init__(self, existing: EvidenceItem) -> None:
+        super().__init__(
+            {
+                "file": ValidationError(
+                    _("This file is already evidence: “%(title)s”."),
+                    code="duplicate",
+                    params={"title": existing.title},
+                )
+            }
+        )
+        self.existing = existing
 
 
-def _hash_file(file: File) -> tuple[str, int]:
-    """SHA-256 and size, read in chunks so memory does not grow with the file."""
-    digest = hashlib.sha256()
-    size = 0
-    file.seek(0)
-    for chunk in file.chunks(_CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    file.seek(0)
-    return digest.hexdigest(), size
+def custody_record(
+    *,
+    item: EvidenceItem,
+    action: str,
+    user: AbstractBaseUser | None,
+    sha256: str | None = None,
+    detail: str = "",
+) -> CustodyEvent:
+    """Append an entry to an item's chain of custody (its stored hash unless given)."""
+    return CustodyEvent.objects.create(
+        evidence=item,
+        action=action,
+        user=user,
+        sha256=item.sha256 if sha256 is None else sha256,
+        detail=detail[:500],
+    )
+
+
+def _describe(metadata: dict) -> str:
+    parts = []
+    if image := metadata.get("image"):
+        parts.append(f"{image['width']}×{image['height']} px")
+    for kind in ("video", "audio"):
+        if media := metadata.get(kind):
+            if media.get("width"):
+                parts.append(f"{media['width']}×{media['height']}")
+            if media.get("duration_seconds"):
+                parts.append(f"{media['duration_seconds']} s")
+            parts.append(media.get("codec", ""))
+    if exif := metadata.get("exif"):
+        parts.extend(f"{key}: {value}" for key, value in exif.items() if key != "gps")
+        if gps := exif.get("gps"):
+            parts.append(f"GPS {gps['latitude']}, {gps['longitude']}")
+    return "; ".join(p for p in parts if p)
 
 
 @transaction.atomic
@@ -88,12 +128,13 @@ def evidence_create(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     location_precision: str = "",
+    is_graphic: bool = False,
     uuid: Any = None,
 ) -> EvidenceItem:
-    """Create an evidence item, storing its file (if any) under a generated name.
+    """Create an evidence item; its file, if any, goes through the intake pipeline.
 
-    The item starts pending review. If validation or saving fails, the stored file is
-    removed again so that nothing is left half-written.
+    The item starts pending review. A refused file raises ValidationError on "file"; a file
+    already stored raises DuplicateEvidence. Either way nothing is written.
     """
     item = EvidenceItem(
         kind=kind,
@@ -113,43 +154,59 @@ def evidence_create(
         latitude=latitude,
         longitude=longitude,
         location_precision=location_precision,
+        is_graphic=is_graphic,
         created_by=created_by,
     )
     if uuid is not None:
         item.uuid = uuid
-    # Validate before touching storage, so a bad form stores no file.
-    item.full_clean(exclude=["file"])
+    # Validate the record before the file is read, so a bad form costs no intake.
+    item.full_clean()
     if file is None:
         item.save()
         return item
+    received = pipeline.receive(file, original_filename)
+    return evidence_attach_file(item=item, intake=received, user=created_by)
 
-    store_file(item=item, file=file, original_filename=original_filename)
-    return item
 
+def evidence_attach_file(
+    *, item: EvidenceItem, intake: pipeline.Intake, user: AbstractBaseUser
+) -> EvidenceItem:
+    """Store a received file as the original of a new item and save the item.
 
-@transaction.atomic
-def store_file(*, item: EvidenceItem, file: File, original_filename: str = "") -> EvidenceItem:
-    """Store `file` as the item's original under a generated name, with hash and size.
-
-    If validation or saving fails, the stored file is removed again so that nothing is left
-    half-written.
+    Everything stored is removed again if the record cannot be saved.
     """
-    item.sha256, item.size_bytes = _hash_file(file)
-    item.original_filename = (original_filename or file.name or "").rsplit("/", 1)[-1][:255]
-    thumbnail = image_thumbnail(file)
-    item.file.save("upload", file, save=False)
+    existing = EvidenceItem.objects.filter(sha256=intake.sha256).exclude(pk=item.pk).first()
+    if existing is not None:
+        intake.discard()
+        raise DuplicateEvidence(existing)
+    storage = item.file.storage
+    names = pipeline.store(intake, storage, item.uuid)
     try:
-        if thumbnail is not None:
-            item.thumbnail.save(
-                f"evidence/previews/{item.uuid.hex[:2]}/{item.uuid.hex}-thumb.jpg",
-                ContentFile(thumbnail),
-                save=False,
+        with transaction.atomic():
+            item.file.name = names["file"]
+            item.thumbnail.name = names.get("thumbnail", "")
+            item.preview.name = names.get("preview", "")
+            item.keyframe_strip.name = names.get("strip", "")
+            item.original_filename = intake.original_filename
+            item.sha256, item.size_bytes = intake.sha256, intake.size
+            item.media_type = intake.detection.media_type
+            item.metadata, item.phash = intake.metadata, intake.phash
+            validated_save(item)
+            custody_record(
+                item=item,
+                action=CustodyAction.RECEIVED,
+                user=user,
+                detail=f"{intake.size} bytes, {intake.detection.name}, "
+                f"named “{intake.original_filename}”",
             )
-        validated_save(item)
-    except Exception:
-        item.file.storage.delete(item.file.name)
-        if item.thumbnail:
-            item.thumbnail.storage.delete(item.thumbnail.name)
+            custody_record(
+                item=item,
+                action=CustodyAction.METADATA_EXTRACTED,
+                user=user,
+                detail=_describe(intake.metadata) or intake.detection.media_type,
+            )
+    except BaseException:
+        pipeline.unstore(storage, names)
         raise
     return item
 
@@ -162,6 +219,25 @@ def evidence_update(
     return model_update(
         instance=item, data=data, allowed=EVIDENCE_FIELDS, expected_version=expected_version
     )
+
+
+@transaction.atomic
+def evidence_accept_suggestion(*, item: EvidenceItem, what: str) -> EvidenceItem:
+    """Take the coordinates or capture date that the file's EXIF suggests."""
+    exif = item.metadata.get("exif", {})
+    if what == "coordinates" and exif.get("gps"):
+        gps = exif["gps"]
+        data = {
+            "latitude": Decimal(str(gps["latitude"])),
+            "longitude": Decimal(str(gps["longitude"])),
+            "location_precision": item.location_precision or LocationPrecision.EXACT,
+        }
+    elif what == "capture-date" and exif.get("original_datetime"):
+        day = datetime.datetime.fromisoformat(exif["original_datetime"]).date()
+        data = {"captured_from": day, "captured_to": day, "captured_precision": DatePrecision.DAY}
+    else:
+        raise ValidationError(_("The file suggests no such value."), code="no_suggestion")
+    return evidence_update(item=item, data=data)
 
 
 def can_review(user: AbstractBaseUser) -> bool:
@@ -206,7 +282,14 @@ def evidence_review(
         item.reviewed_by, item.reviewed_at = None, None
     else:
         item.reviewed_by, item.reviewed_at = reviewer, timezone.now()
-    return validated_save(item)
+    validated_save(item)
+    custody_record(
+        item=item,
+        action=CustodyAction.REVIEWED,
+        user=reviewer,
+        detail=" · ".join(filter(None, [item.get_review_status_display(), item.review_note])),
+    )
+    return item
 
 
 # Links -------------------------------------------------------------------------------------
@@ -233,7 +316,14 @@ def evidence_link(
         rationale=rationale,
         created_by=created_by,
     )
-    return validated_save(link)
+    validated_save(link)
+    custody_record(
+        item=evidence,
+        action=CustodyAction.LINKED,
+        user=created_by,
+        detail=f"{link.get_relation_display()} claim #{claim.pk}: {claim.statement}",
+    )
+    return link
 
 
 @transaction.atomic
@@ -242,5 +332,11 @@ def evidence_link_update(*, link: EvidenceLink, data: dict[str, Any]) -> Evidenc
 
 
 @transaction.atomic
-def evidence_unlink(*, link: EvidenceLink) -> None:
+def evidence_unlink(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
+    custody_record(
+        item=link.evidence,
+        action=CustodyAction.UNLINKED,
+        user=user,
+        detail=f"from claim #{link.claim_id}: {link.claim.statement}",
+    )
     link.delete()

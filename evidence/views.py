@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.models import Claim
 from corroborate.access import permission_required, require_perm
@@ -17,7 +21,9 @@ from corroborate.pagination import paginate
 from corroborate.services import EditConflict
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm
-from evidence.models import EvidenceItem, EvidenceLink, Relation
+from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
+from evidence.selectors import suggestions
+from evidence.services import DuplicateEvidence
 
 
 @permission_required("evidence.view_evidenceitem")
@@ -43,6 +49,8 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence/evidence_detail.html",
         {
             "item": item,
+            "looks_like": selectors.evidence_looks_like(item),
+            "suggestions": suggestions(item),
             "supports": [link for link in links if link.relation == Relation.SUPPORTS],
             "contradicts": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],
@@ -62,6 +70,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
         claim = get_object_or_404(Claim, pk=claim_id)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     link_form = LinkForm(request.POST or None, prefix="link") if claim else None
+    duplicate = None
     if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
         upload = form.cleaned_data.get("file")
         try:
@@ -79,6 +88,9 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
                         created_by=request.user,
                         **link_form.cleaned_data,
                     )
+        except DuplicateEvidence as error:
+            duplicate = error.existing
+            apply_validation_error(form, error)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -94,7 +106,16 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/evidence_form.html",
-        {"form": form, "link_form": link_form, "claim": claim, "item": None},
+        {
+            "form": form,
+            "link_form": link_form,
+            "claim": claim,
+            "item": None,
+            "duplicate": duplicate,
+            "duplicate_linked": duplicate is not None
+            and claim is not None
+            and EvidenceLink.objects.filter(claim=claim, evidence=duplicate).exists(),
+        },
     )
 
 
@@ -119,40 +140,104 @@ def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _private_file(field, *, content_type: str, attachment_name: str | None) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=attachment_name is not None,
-        filename=attachment_name or "",
-    )
-    # Never let a browser guess a type, and never let the page run anything.
+def _safe_headers(response, media_type: str) -> None:
+    # Never let a browser guess a type, and never let a served file run anything.
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
+
+
+def _preview(request: HttpRequest, pk: int, field: str) -> FileResponse:
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    stored = getattr(item, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Previews are always JPEGs the intake made itself.
+    response = FileResponse(handle, content_type="image/jpeg")
+    _safe_headers(response, "image/jpeg")
     return response
 
 
 @permission_required("evidence.view_evidenceitem")
 def evidence_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(EvidenceItem, pk=pk)
-    return _private_file(item.thumbnail, content_type="image/jpeg", attachment_name=None)
+    return _preview(request, pk, "thumbnail")
 
 
 @permission_required("evidence.view_evidenceitem")
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_preview(request: HttpRequest, pk: int) -> FileResponse:
+    return _preview(request, pk, "preview")
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_strip(request: HttpRequest, pk: int) -> FileResponse:
+    return _preview(request, pk, "keyframe_strip")
+
+
+CHUNK = 1024 * 1024
+
+
+def _hashed_stream(handle, item: EvidenceItem, user) -> Iterator[bytes]:
+    """Send the file in chunks; once all of it has gone, log the download in the custody
+    log with the hash of exactly the bytes sent."""
+    digest, sent, complete = hashlib.sha256(), 0, False
+    try:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+            sent += len(chunk)
+            yield chunk
+        complete = True
+    finally:
+        handle.close()
+    if complete:
+        actual = digest.hexdigest()
+        services.custody_record(
+            item=item,
+            action=CustodyAction.DOWNLOADED,
+            user=user,
+            sha256=actual,
+            detail=f"{sent} bytes"
+            + ("" if actual == item.sha256 else " — DIFFERS FROM THE HASH RECORDED AT INTAKE"),
+        )
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The original, byte for byte, always as a download."""
     item = get_object_or_404(EvidenceItem, pk=pk)
-    return _private_file(
-        item.file,
-        content_type="application/octet-stream",
-        attachment_name=item.original_filename or f"evidence-{item.uuid}",
+    if not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Only accepted types are ever stored, so the detected type is a safe one to name.
+    media_type = item.media_type or "application/octet-stream"
+    response = StreamingHttpResponse(
+        _hashed_stream(handle, item, request.user), content_type=media_type
     )
+    name = item.original_filename or f"evidence-{item.uuid}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Length"] = str(item.size_bytes or item.file.size)
+    _safe_headers(response, media_type)
+    return response
+
+
+@require_POST
+@permission_required("evidence.change_evidenceitem")
+def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Take a value the file's metadata suggests: EXIF coordinates or capture date."""
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    try:
+        services.evidence_accept_suggestion(item=item, what=what)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Suggestion accepted."))
+    return redirect("evidence:evidence_detail", pk=pk)
 
 
 # Links -------------------------------------------------------------------------------------
@@ -213,7 +298,7 @@ def link_update(request: HttpRequest, pk: int) -> HttpResponse:
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
     if request.method == "POST":
-        services.evidence_unlink(link=link)
+        services.evidence_unlink(link=link, user=request.user)
         messages.success(
             request, _("“%(title)s” unlinked from the claim.") % {"title": link.evidence.title}
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
+from tests import files
 from tests.factories import ClaimFactory, EvidenceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_admin_rejection_needs_a_note(client, staff_researcher, staff_reviewer):
 
 def test_admin_upload_is_hashed_and_stored_under_a_generated_name(client, staff_researcher):
     client.force_login(staff_researcher)
-    payload = b"\x89PNG\r\n\x1a\n" + b"x" * 5000
+    payload = files.png()
     data = {
         "kind": "photo", "title": "Upload via admin", "url": "",
         "file": SimpleUploadedFile("tank.png", payload, content_type="image/png"),
@@ -220,3 +221,17 @@ def test_claim_search_finds_source_outlets(client, superuser):
     ClaimFactory(statement="Unrelated.")
     response = client.get(_url(Claim, "changelist") + "?q=jazeera")
     assert list(response.context["cl"].result_list) == [claim]
+
+
+def test_admin_upload_goes_through_the_intake_pipeline(client, staff_researcher):
+    client.force_login(staff_researcher)
+    data = {
+        "kind": "photo", "title": "Disguised", "url": "",
+        "file": SimpleUploadedFile("photo.jpg", files.SVG_WITH_SCRIPT, content_type="image/jpeg"),
+        "event_on_precision": "day", "captured_precision": "day", "published_on_precision": "day",
+        "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post(_url(EvidenceItem, "add"), data)
+    assert response.status_code == 200
+    assert "this one is an SVG image" in response.content.decode()
+    assert not EvidenceItem.objects.exists()

@@ -43,7 +43,18 @@ function enhanceTagInputs() {
   });
 }
 
+// Graphic previews are blurred until the viewer asks to see them.
+function enhanceReveal() {
+  document.querySelectorAll("[data-reveal]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      button.closest(".graphic").classList.add("revealed");
+      button.remove();
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  enhanceReveal();
   enhanceFormsets();
   enhanceTagInputs();
 });

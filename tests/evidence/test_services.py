@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from PIL import Image
 
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import (
@@ -15,11 +16,13 @@ from evidence.services import (
     evidence_unlink,
     evidence_update,
 )
+from tests import files
 from tests.factories import ClaimFactory, EvidenceItemFactory
 
 pytestmark = pytest.mark.django_db
 
-PAYLOAD = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4096  # a megabyte, spans chunks
+# A real PNG of over a megabyte (noise does not compress), so reading it spans chunks.
+PAYLOAD = files.encode(Image.effect_noise((800, 800), 64).convert("RGB"), "PNG")
 
 
 def _stored_files(media_root: Path) -> list[Path]:
@@ -145,7 +148,7 @@ def test_link_update_and_unlink(researcher):
     assert (link.relation, link.strength) == ("contradicts", "strong")
     with pytest.raises(ValidationError, match="already linked"):
         evidence_link(claim=claim, evidence=item, relation="context", created_by=researcher)
-    evidence_unlink(link=link)
+    evidence_unlink(link=link, user=researcher)
     assert not EvidenceLink.objects.exists()
 
 

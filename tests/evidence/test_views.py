@@ -1,5 +1,6 @@
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,6 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from evidence.models import EvidenceItem, EvidenceLink
+from tests import files
 from tests.factories import ClaimantFactory, ClaimFactory, EvidenceItemFactory, EvidenceLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +61,30 @@ def test_add_evidence_with_an_image_makes_a_thumbnail_without_exif(client, resea
         assert stored.read() == payload  # the original is untouched
 
 
+def test_html_upload_is_refused_on_the_file_field(client, researcher):
+    client.force_login(researcher)
+    response = client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(file=SimpleUploadedFile("page.jpg", files.HTML_AS_JPEG, "image/jpeg")),
+    )
+    assert "this one is an HTML document" in response.context["form"].errors["file"][0]
+    assert not EvidenceItem.objects.exists()
+
+
 def test_original_is_downloaded_as_an_attachment_never_inline(client, researcher):
     client.force_login(researcher)
+    text = "Заявление: «фейк».\n".encode()
     client.post(
         reverse("evidence:evidence_create"),
-        _evidence_post(file=SimpleUploadedFile("page.html", b"<script>alert(1)</script>")),
+        _evidence_post(kind="document", file=SimpleUploadedFile("statement.txt", text)),
     )
     item = EvidenceItem.objects.get()
     response = client.get(reverse("evidence:evidence_file", args=[item.pk]))
-    assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert 'filename="page.html"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"] == 'attachment; filename="statement.txt"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == text
 
 
 def test_add_evidence_and_link_it_in_one_step(client, researcher):
@@ -230,3 +243,91 @@ def test_detail_lists_claims_by_relation(client, researcher):
     assert [link.claim.statement for link in ctx["supports"]] == ["Claim A"]
     assert [link.claim.statement for link in ctx["contradicts"]] == ["Claim B"]
     assert ctx["context"] == []
+
+
+def test_a_duplicate_upload_points_to_the_existing_item_and_offers_to_link_it(client, researcher):
+    data = files.png()
+    client.force_login(researcher)
+    client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(title="First", file=SimpleUploadedFile("a.png", data)),
+    )
+    existing = EvidenceItem.objects.get()
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("evidence:evidence_create") + f"?claim={claim.pk}",
+        _evidence_post(
+            claim=claim.pk,
+            title="Second",
+            file=SimpleUploadedFile("b.png", data),
+            **{"link-relation": "supports", "link-strength": "weak"},
+        ),
+    )
+    html = response.content.decode()
+    assert "This file is already evidence: “First”." in html
+    assert reverse("evidence:evidence_detail", args=[existing.pk]) in html
+    assert "Link the existing item to this claim instead" in html
+    assert existing.sha256 in html  # the picker link searches for it
+    assert EvidenceItem.objects.count() == 1 and not EvidenceLink.objects.exists()
+
+
+def test_uploads_over_the_limit_are_refused_and_leave_no_temporary_file(
+    client, researcher, settings
+):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 2000
+    client.force_login(researcher)
+    response = client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(file=SimpleUploadedFile("big.txt", b"x" * 5000)),
+    )
+    assert "larger than the" in response.context["form"].errors["file"][0]
+    incoming = Path(settings.MEDIA_ROOT) / "incoming"
+    assert not EvidenceItem.objects.exists()
+    assert list(incoming.iterdir()) == []
+
+
+def test_accepting_a_suggestion_from_the_page(client, researcher):
+    client.force_login(researcher)
+    client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(file=SimpleUploadedFile("c.jpg", files.jpeg_with_exif())),
+    )
+    item = EvidenceItem.objects.get()
+    page = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    assert "Coordinates from the photo’s GPS" in page
+    url = reverse("evidence:evidence_accept_suggestion", args=[item.pk, "coordinates"])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "Suggestion accepted." in response.content.decode()
+    item.refresh_from_db()
+    assert (float(item.latitude), float(item.longitude)) == (47.2357, 39.7015)
+    bad = client.post(
+        reverse("evidence:evidence_accept_suggestion", args=[item.pk, "bogus"]), follow=True
+    )
+    assert "The file suggests no such value." in bad.content.decode()
+
+
+def test_graphic_previews_are_blurred_until_revealed(client, researcher):
+    client.force_login(researcher)
+    client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(is_graphic="on", file=SimpleUploadedFile("g.png", files.png())),
+    )
+    item = EvidenceItem.objects.get()
+    assert item.is_graphic
+    html = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    assert '<div class="graphic">' in html and "Graphic content: show" in html
+
+
+def test_video_page_shows_poster_and_keyframe_strip(client, researcher, tmp_path):
+    client.force_login(researcher)
+    clip = files.video(tmp_path / "c.mp4")
+    client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(kind="video", file=SimpleUploadedFile("c.mp4", clip)),
+    )
+    item = EvidenceItem.objects.get()
+    html = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    assert reverse("evidence:evidence_strip", args=[item.pk]) in html
+    strip = client.get(reverse("evidence:evidence_strip", args=[item.pk]))
+    assert strip["Content-Type"] == "image/jpeg"
