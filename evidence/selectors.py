@@ -111,3 +111,27 @@ def evidence_picker(*, claim: Claim, query: str) -> QuerySet[EvidenceItem]:
             | Q(sha256=query.strip().lower())
         )
     return items.order_by("-created")[:PICKER_LIMIT]
+
+
+_METADATA_LABELS = {
+    "duration_seconds": "Duration (seconds)",
+    "camera_make": "Camera make",
+    "camera_model": "Camera model",
+    "original_datetime": "Taken (camera clock)",
+    "creation_time": "Created (container)",
+    "frame_rate": "Frames per second",
+    "sample_rate": "Sample rate (Hz)",
+    "gps": "GPS position",
+}
+
+
+def metadata_rows(item: EvidenceItem) -> list[tuple[str, str]]:
+    """The extracted metadata as (label, value) rows for people."""
+    rows = []
+    for group, values in item.metadata.items():
+        for key, value in values.items():
+            if key == "gps":
+                value = f"{value['latitude']}, {value['longitude']}"
+            label = _METADATA_LABELS.get(key, key.replace("_", " ").capitalize())
+            rows.append((f"{group.capitalize()}: {label}", str(value)))
+    return rows

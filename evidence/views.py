@@ -22,7 +22,7 @@ from corroborate.services import EditConflict
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
-from evidence.selectors import suggestions
+from evidence.selectors import metadata_rows, suggestions
 from evidence.services import DuplicateEvidence
 
 
@@ -51,6 +51,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "looks_like": selectors.evidence_looks_like(item),
             "suggestions": suggestions(item),
+            "metadata": metadata_rows(item),
             "supports": [link for link in links if link.relation == Relation.SUPPORTS],
             "contradicts": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],

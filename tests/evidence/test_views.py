@@ -331,3 +331,16 @@ def test_video_page_shows_poster_and_keyframe_strip(client, researcher, tmp_path
     assert reverse("evidence:evidence_strip", args=[item.pk]) in html
     strip = client.get(reverse("evidence:evidence_strip", args=[item.pk]))
     assert strip["Content-Type"] == "image/jpeg"
+
+
+def test_metadata_is_listed_with_readable_labels(client, researcher):
+    client.force_login(researcher)
+    client.post(
+        reverse("evidence:evidence_create"),
+        _evidence_post(file=SimpleUploadedFile("c.jpg", files.jpeg_with_exif())),
+    )
+    item = EvidenceItem.objects.get()
+    rows = dict(client.get(reverse("evidence:evidence_detail", args=[item.pk])).context["metadata"])
+    assert rows["Exif: Camera make"] == "TestCam"
+    assert rows["Exif: GPS position"] == "47.2357, 39.7015"
+    assert rows["Image: Width"] == "320"
