@@ -2,7 +2,8 @@
 
 Every writer (web forms, admin, API, importers, the demo loader) goes through these, so each
 rule lives in one place: `full_clean()` runs the field validators, `clean()` and the database
-constraints with their readable messages, and multi-row changes happen in one transaction.
+constraints with their readable messages; multi-row changes happen in one transaction; and
+every change is recorded in the history with who made it (`by`, or `created_by`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from claims.models import (
     Verdict,
     name_key,
 )
+from corroborate import history
 from corroborate.dates import DatePrecision
-from corroborate.services import model_update, validated_save
+from corroborate.services import created, deleted, model_update, validated_save
+
+User = AbstractBaseUser
 
 # Claimants ---------------------------------------------------------------------------------
 
@@ -41,7 +45,7 @@ CLAIMANT_FIELDS = ("name", "kind", "parent", "aliases", "country", "description"
 def claimant_create(
     *,
     name: str,
-    created_by: AbstractBaseUser,
+    created_by: User,
     kind: str = ClaimantKind.UNKNOWN,
     parent: Claimant | None = None,
     aliases: str = "",
@@ -58,16 +62,20 @@ def claimant_create(
         description=description,
         created_by=created_by,
     )
-    return validated_save(claimant)
+    return created(validated_save(claimant), by=created_by)
 
 
 @transaction.atomic
 def claimant_update(
-    *, claimant: Claimant, data: dict[str, Any], expected_version: int | None = None
+    *, claimant: Claimant, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Claimant:
     """Change a claimant; a new parent that would close a loop is refused."""
     return model_update(
-        instance=claimant, data=data, allowed=CLAIMANT_FIELDS, expected_version=expected_version
+        instance=claimant,
+        data=data,
+        allowed=CLAIMANT_FIELDS,
+        by=by,
+        expected_version=expected_version,
     )
 
 
@@ -100,13 +108,14 @@ CLAIM_FIELDS = (
     "verdict",
     "verdict_rationale",
 )
+CLAIM_MANY = ("tags", "related")
 
 
 @transaction.atomic
 def claim_create(
     *,
     statement: str,
-    created_by: AbstractBaseUser,
+    created_by: User,
     details: str = "",
     made_on: datetime.date | None = None,
     made_on_precision: str = DatePrecision.DAY,
@@ -128,50 +137,61 @@ def claim_create(
     if uuid is not None:
         claim.uuid = uuid
     validated_save(claim)
-    claim_set_tags(claim=claim, names=tags)
-    return claim
+    claim.tags.set(_tags(tags))
+    return created(claim, by=created_by, many=("tags",))
 
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, data: dict[str, Any], expected_version: int | None = None
+    *, claim: Claim, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Claim:
     """Change a claim's own fields; a date is normalised to its precision.
 
     Raises EditConflict if the claim was saved by someone else since `expected_version`.
     """
     return model_update(
-        instance=claim, data=data, allowed=CLAIM_FIELDS, expected_version=expected_version
+        instance=claim,
+        data=data,
+        allowed=CLAIM_FIELDS,
+        by=by,
+        expected_version=expected_version,
+    )
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    return [tag_get_or_create(name=name) for name in names if name.strip()]
+
+
+def _change_many(claim: Claim, by: User, change) -> None:
+    """Apply a change to the claim's tags or related claims and record it."""
+    before = history.snapshot(claim, many=CLAIM_MANY)
+    change()
+    history.record(
+        instance=claim, user=by, before=before, after=history.snapshot(claim, many=CLAIM_MANY)
     )
 
 
 @transaction.atomic
-def claim_set_tags(*, claim: Claim, names: Iterable[str]) -> list[Tag]:
-    tags = [tag_get_or_create(name=name) for name in names if name.strip()]
-    claim.tags.set(tags)
-    return tags
+def claim_set_tags(*, claim: Claim, names: Iterable[str], by: User) -> None:
+    tags = _tags(names)
+    _change_many(claim, by, lambda: claim.tags.set(tags))
 
 
 @transaction.atomic
-def claim_relate(*, claim: Claim, other: Claim) -> None:
-    """Mark two claims as related (both ways)."""
-    if claim.pk == other.pk:
-        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
-    claim.related.add(other)
-
-
-@transaction.atomic
-def claim_unrelate(*, claim: Claim, other: Claim) -> None:
-    claim.related.remove(other)
-
-
-@transaction.atomic
-def claim_set_related(*, claim: Claim, others: Iterable[Claim]) -> None:
+def claim_set_related(*, claim: Claim, others: Iterable[Claim], by: User) -> None:
     """Make exactly `others` related to `claim` (both ways)."""
     others = list(others)
     if any(other.pk == claim.pk for other in others):
         raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
-    claim.related.set(others)
+    _change_many(claim, by, lambda: claim.related.set(others))
+
+
+@transaction.atomic
+def claim_relate(*, claim: Claim, other: Claim, by: User) -> None:
+    """Mark two claims as related (both ways)."""
+    if claim.pk == other.pk:
+        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    _change_many(claim, by, lambda: claim.related.add(other))
 
 
 # Sources -----------------------------------------------------------------------------------
@@ -185,6 +205,7 @@ def source_add(
     claim: Claim,
     outlet: str,
     url: str,
+    by: User,
     title: str = "",
     published_on: datetime.date | None = None,
     archived_url: str = "",
@@ -198,17 +219,16 @@ def source_add(
         published_on=published_on,
         archived_url=archived_url.strip(),
     )
-    return validated_save(source)
+    return created(validated_save(source), by=by)
 
 
 @transaction.atomic
-def source_update(*, source: Source, data: dict[str, Any]) -> Source:
-    return model_update(instance=source, data=data, allowed=SOURCE_FIELDS)
+def source_update(*, source: Source, data: dict[str, Any], by: User) -> Source:
+    return model_update(instance=source, data=data, allowed=SOURCE_FIELDS, by=by)
 
 
-@transaction.atomic
-def source_delete(*, source: Source) -> None:
-    source.delete()
+def source_delete(*, source: Source, by: User) -> None:
+    deleted(source, by=by)
 
 
 # Attributions ------------------------------------------------------------------------------
@@ -221,7 +241,7 @@ def attribution_create(
     *,
     claim: Claim,
     claimant: Claimant,
-    created_by: AbstractBaseUser,
+    created_by: User,
     role: str = AttributionRole.ORIGINATOR,
     stated_on: datetime.date | None = None,
     stated_on_precision: str = DatePrecision.DAY,
@@ -239,17 +259,16 @@ def attribution_create(
         source=source,
         created_by=created_by,
     )
-    return validated_save(attribution)
+    return created(validated_save(attribution), by=created_by)
 
 
 @transaction.atomic
-def attribution_update(*, attribution: Attribution, data: dict[str, Any]) -> Attribution:
-    return model_update(instance=attribution, data=data, allowed=ATTRIBUTION_FIELDS)
+def attribution_update(*, attribution: Attribution, data: dict[str, Any], by: User) -> Attribution:
+    return model_update(instance=attribution, data=data, allowed=ATTRIBUTION_FIELDS, by=by)
 
 
-@transaction.atomic
-def attribution_delete(*, attribution: Attribution) -> None:
-    attribution.delete()
+def attribution_delete(*, attribution: Attribution, by: User) -> None:
+    deleted(attribution, by=by)
 
 
 # Denials -----------------------------------------------------------------------------------
@@ -262,7 +281,7 @@ def denial_create(
     *,
     claim: Claim,
     claimant: Claimant,
-    created_by: AbstractBaseUser,
+    created_by: User,
     kind: str = DenialKind.OUTRIGHT,
     stated_on: datetime.date | None = None,
     stated_on_precision: str = DatePrecision.DAY,
@@ -280,18 +299,21 @@ def denial_create(
         source=source,
         created_by=created_by,
     )
-    return validated_save(denial)
+    return created(validated_save(denial), by=created_by)
 
 
 @transaction.atomic
 def denial_update(
-    *, denial: Denial, data: dict[str, Any], expected_version: int | None = None
+    *, denial: Denial, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Denial:
     return model_update(
-        instance=denial, data=data, allowed=DENIAL_FIELDS, expected_version=expected_version
+        instance=denial,
+        data=data,
+        allowed=DENIAL_FIELDS,
+        by=by,
+        expected_version=expected_version,
     )
 
 
-@transaction.atomic
-def denial_delete(*, denial: Denial) -> None:
-    denial.delete()
+def denial_delete(*, denial: Denial, by: User) -> None:
+    deleted(denial, by=by)

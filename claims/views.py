@@ -76,20 +76,24 @@ def claim_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
     for action, form in formset_actions(sources):
         if action == "delete":
-            services.source_delete(source=form.instance)
+            services.source_delete(source=form.instance, by=request.user)
         elif action == "create":
-            services.source_add(claim=claim, **form.cleaned_data_for_service())
+            services.source_add(claim=claim, by=request.user, **form.cleaned_data_for_service())
         else:
-            services.source_update(source=form.instance, data=form.cleaned_data_for_service())
+            services.source_update(
+                source=form.instance, data=form.cleaned_data_for_service(), by=request.user
+            )
     for action, form in formset_actions(attributions):
         if action == "delete":
-            services.attribution_delete(attribution=form.instance)
+            services.attribution_delete(attribution=form.instance, by=request.user)
         elif action == "create":
             services.attribution_create(
                 claim=claim, created_by=request.user, **form.attribution_data()
             )
         else:
-            services.attribution_update(attribution=form.instance, data=form.attribution_data())
+            services.attribution_update(
+                attribution=form.instance, data=form.attribution_data(), by=request.user
+            )
 
 
 def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
@@ -113,11 +117,16 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
                     else:
                         services.claim_update(
                             claim=claim,
+                            by=request.user,
                             data=form.claim_data(),
                             expected_version=form.expected_version,
                         )
-                        services.claim_set_tags(claim=claim, names=form.cleaned_data["tags"])
-                    services.claim_set_related(claim=claim, others=form.cleaned_data["related"])
+                        services.claim_set_tags(
+                            claim=claim, names=form.cleaned_data["tags"], by=request.user
+                        )
+                    services.claim_set_related(
+                        claim=claim, others=form.cleaned_data["related"], by=request.user
+                    )
                     _save_claim_formsets(request, claim, sources, attributions)
             except EditConflict as conflict:
                 form.report_conflict(selectors.claim_detail(conflict.current.pk))
@@ -171,7 +180,10 @@ def _denial_form_page(request, claim: Claim, denial: Denial | None) -> HttpRespo
                 services.denial_create(claim=claim, created_by=request.user, **form.denial_data())
             else:
                 services.denial_update(
-                    denial=denial, data=form.denial_data(), expected_version=form.expected_version
+                    denial=denial,
+                    by=request.user,
+                    data=form.denial_data(),
+                    expected_version=form.expected_version,
                 )
         except EditConflict as conflict:
             form.report_conflict(conflict.current)
@@ -203,7 +215,7 @@ def denial_delete(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse
         Denial.objects.select_related("claim", "claimant"), pk=denial_pk, claim_id=pk
     )
     if request.method == "POST":
-        services.denial_delete(denial=denial)
+        services.denial_delete(denial=denial, by=request.user)
         messages.success(request, _("Denial removed."))
         return redirect("claims:claim_detail", pk=pk)
     return render(request, "claims/denial_confirm_delete.html", {"denial": denial})
@@ -247,6 +259,7 @@ def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:
             else:
                 services.claimant_update(
                     claimant=claimant,
+                    by=request.user,
                     data=form.claimant_data(),
                     expected_version=form.expected_version,
                 )

@@ -145,7 +145,7 @@ class _Loader:
     def source(self, claim: Claim, *, url: str, **fields) -> Source:
         existing = Source.objects.filter(claim=claim, url=url).first()
         self.report.count("sources", existing is None)
-        return existing or source_add(claim=claim, url=url, **fields)
+        return existing or source_add(claim=claim, url=url, by=self.researcher, **fields)
 
     def attribution(self, claim: Claim, claimant: Claimant, role: str, **fields) -> Attribution:
         existing = Attribution.objects.filter(claim=claim, claimant=claimant, role=role).first()
@@ -196,7 +196,7 @@ class _Loader:
 
     def relate(self, claim: Claim, other: Claim) -> None:
         if not claim.related.filter(pk=other.pk).exists():
-            claim_relate(claim=claim, other=other)
+            claim_relate(claim=claim, other=other, by=self.researcher)
 
 
 @transaction.atomic

@@ -34,3 +34,73 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+    def delete(self):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+
+class HistoryEntry(models.Model):
+    """One change to the record: who, when, what, from what to what. Hash-chained.
+
+    Each entry's hash covers its own content and the previous entry's hash, so editing,
+    removing or inserting an entry breaks the chain (`manage.py verify_log`). Users are
+    kept as id and name, not a foreign key: deleting a user must not rewrite history.
+    """
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("at"))
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    username = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10)  # created, changed, deleted
+    model = models.CharField(_("record type"), max_length=100)
+    object_id = models.BigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=300)
+    # The pages a change is shown on. Plain integers: the history outlives the records.
+    claim_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    evidence_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    claimant_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.model} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("History entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History entries are append-only.")
+
+
+class HistoryHead(models.Model):
+    """The chain's last sequence number and hash, in one row that writers lock in turn.
+
+    Also lets verify_log notice entries cut from the end of the chain.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("history head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"

@@ -18,7 +18,7 @@ from corroborate.dates import (
     partial_date,
     precision_field,
 )
-from corroborate.models import AuthoredModel, VersionedModel
+from corroborate.models import AppendOnlyQuerySet, AuthoredModel, VersionedModel
 
 
 class EvidenceKind(models.TextChoices):
@@ -283,14 +283,6 @@ class CustodyAction(models.TextChoices):
     EXPORTED = "exported", _("Exported")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The custody log is append-only: entries cannot be changed.")
-
-    def delete(self):
-        raise TypeError("The custody log is append-only: entries cannot be deleted.")
-
-
 class CustodyEvent(models.Model):
     """One step in an evidence item's chain of custody. Entries are only ever added."""
 
@@ -326,8 +318,8 @@ class CustodyEvent(models.Model):
     def save(self, *args, **kwargs):
         # An invariant, not business logic: the log is a record of what happened.
         if not self._state.adding:
-            raise TypeError("The custody log is append-only: entries cannot be changed.")
+            raise TypeError("Custody events are append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise TypeError("The custody log is append-only: entries cannot be deleted.")
+        raise TypeError("Custody events are append-only.")

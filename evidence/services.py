@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Claimant
+from corroborate import history
 from corroborate.dates import DatePrecision
-from corroborate.services import model_update, validated_save
+from corroborate.services import created, deleted, model_update, validated_save
 from evidence import intake as pipeline
 from evidence.models import (
     CustodyAction,
@@ -163,7 +164,7 @@ def evidence_create(
     item.full_clean()
     if file is None:
         item.save()
-        return item
+        return created(item, by=created_by)
     received = pipeline.receive(file, original_filename)
     return evidence_attach_file(item=item, intake=received, user=created_by)
 
@@ -192,6 +193,7 @@ def evidence_attach_file(
             item.media_type = intake.detection.media_type
             item.metadata, item.phash = intake.metadata, intake.phash
             validated_save(item)
+            created(item, by=user)
             custody_record(
                 item=item,
                 action=CustodyAction.RECEIVED,
@@ -213,16 +215,35 @@ def evidence_attach_file(
 
 @transaction.atomic
 def evidence_update(
-    *, item: EvidenceItem, data: dict[str, Any], expected_version: int | None = None
+    *,
+    item: EvidenceItem,
+    data: dict[str, Any],
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
 ) -> EvidenceItem:
-    """Change an item's description, provenance or location; never its review status."""
+    """Change an item's description, provenance or location; never its review status.
+
+    An item that a reviewer asked more information about goes back to the review queue.
+    """
+    unknown = set(data) - set(EVIDENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Cannot update {', '.join(sorted(unknown))} here.")
+    if item.review_status == ReviewStatus.NEEDS_INFO:
+        # The reviewer's note stays, so the next reviewer sees what was asked.
+        data = data | {"review_status": ReviewStatus.PENDING}
     return model_update(
-        instance=item, data=data, allowed=EVIDENCE_FIELDS, expected_version=expected_version
+        instance=item,
+        data=data,
+        allowed=(*EVIDENCE_FIELDS, "review_status"),
+        by=by,
+        expected_version=expected_version,
     )
 
 
 @transaction.atomic
-def evidence_accept_suggestion(*, item: EvidenceItem, what: str) -> EvidenceItem:
+def evidence_accept_suggestion(
+    *, item: EvidenceItem, what: str, by: AbstractBaseUser
+) -> EvidenceItem:
     """Take the coordinates or capture date that the file's EXIF suggests."""
     exif = item.metadata.get("exif", {})
     if what == "coordinates" and exif.get("gps"):
@@ -237,7 +258,7 @@ def evidence_accept_suggestion(*, item: EvidenceItem, what: str) -> EvidenceItem
         data = {"captured_from": day, "captured_to": day, "captured_precision": DatePrecision.DAY}
     else:
         raise ValidationError(_("The file suggests no such value."), code="no_suggestion")
-    return evidence_update(item=item, data=data)
+    return evidence_update(item=item, data=data, by=by)
 
 
 def can_review(user: AbstractBaseUser) -> bool:
@@ -276,6 +297,7 @@ def evidence_review(
     if not can_review(reviewer):
         raise PermissionDenied(_("Only reviewers can change the review status of evidence."))
     review_check(item=item, reviewer=reviewer, status=status, note=note)
+    before = history.snapshot(item)
     item.review_status = status
     item.review_note = note.strip()
     if status == ReviewStatus.PENDING:
@@ -283,6 +305,7 @@ def evidence_review(
     else:
         item.reviewed_by, item.reviewed_at = reviewer, timezone.now()
     validated_save(item)
+    history.record(instance=item, user=reviewer, before=before)
     custody_record(
         item=item,
         action=CustodyAction.REVIEWED,
@@ -316,7 +339,7 @@ def evidence_link(
         rationale=rationale,
         created_by=created_by,
     )
-    validated_save(link)
+    created(validated_save(link), by=created_by)
     custody_record(
         item=evidence,
         action=CustodyAction.LINKED,
@@ -327,8 +350,10 @@ def evidence_link(
 
 
 @transaction.atomic
-def evidence_link_update(*, link: EvidenceLink, data: dict[str, Any]) -> EvidenceLink:
-    return model_update(instance=link, data=data, allowed=LINK_FIELDS)
+def evidence_link_update(
+    *, link: EvidenceLink, data: dict[str, Any], by: AbstractBaseUser
+) -> EvidenceLink:
+    return model_update(instance=link, data=data, allowed=LINK_FIELDS, by=by)
 
 
 @transaction.atomic
@@ -339,4 +364,4 @@ def evidence_unlink(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
         user=user,
         detail=f"from claim #{link.claim_id}: {link.claim.statement}",
     )
-    link.delete()
+    deleted(link, by=user)

@@ -127,7 +127,10 @@ def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_update(
-                item=item, data=form.evidence_data(), expected_version=form.expected_version
+                item=item,
+                data=form.evidence_data(),
+                by=request.user,
+                expected_version=form.expected_version,
             )
         except EditConflict as conflict:
             form.report_conflict(conflict.current)
@@ -233,7 +236,7 @@ def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> Http
     """Take a value the file's metadata suggests: EXIF coordinates or capture date."""
     item = get_object_or_404(EvidenceItem, pk=pk)
     try:
-        services.evidence_accept_suggestion(item=item, what=what)
+        services.evidence_accept_suggestion(item=item, what=what, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -288,7 +291,7 @@ def link_update(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
     form = LinkForm(request.POST or None, instance=link)
     if request.method == "POST" and form.is_valid():
-        services.evidence_link_update(link=link, data=form.cleaned_data)
+        services.evidence_link_update(link=link, data=form.cleaned_data, by=request.user)
         messages.success(request, _("Link updated."))
         return redirect("claims:claim_detail", pk=link.claim_id)
     return render(request, "evidence/link_edit.html", {"form": form, "link": link})

@@ -49,7 +49,7 @@ def test_claim_create_refuses_a_blank_statement_and_writes_nothing(researcher):
 
 def test_claim_update_renormalises_when_precision_changes(researcher):
     claim = claim_create(statement="x", created_by=researcher, made_on=datetime.date(2014, 6, 12))
-    claim_update(claim=claim, data={"made_on_precision": DatePrecision.YEAR})
+    claim_update(claim=claim, data={"made_on_precision": DatePrecision.YEAR}, by=researcher)
     claim.refresh_from_db()
     assert claim.made_on == datetime.date(2014, 1, 1)
     assert str(claim.made) == "2014"
@@ -58,12 +58,14 @@ def test_claim_update_renormalises_when_precision_changes(researcher):
 def test_claim_update_refuses_fields_it_does_not_own(researcher):
     claim = ClaimFactory()
     with pytest.raises(ValueError, match="Cannot update uuid"):
-        claim_update(claim=claim, data={"uuid": "00000000-0000-0000-0000-000000000000"})
+        claim_update(
+            claim=claim, data={"uuid": "00000000-0000-0000-0000-000000000000"}, by=researcher
+        )
 
 
 def test_claim_set_tags_replaces_the_set(researcher):
     claim = claim_create(statement="x", created_by=researcher, tags=["A", "B"])
-    claim_set_tags(claim=claim, names=["b", "C"])
+    claim_set_tags(claim=claim, names=["b", "C"], by=researcher)
     assert sorted(t.name for t in claim.tags.all()) == ["B", "C"]
 
 
@@ -75,10 +77,10 @@ def test_tag_get_or_create_folds_whitespace_and_case():
 
 def test_claim_relate_is_symmetric_and_refuses_self(researcher):
     first, second = ClaimFactory(), ClaimFactory()
-    claim_relate(claim=first, other=second)
+    claim_relate(claim=first, other=second, by=researcher)
     assert list(second.related.all()) == [first]
     with pytest.raises(ValidationError, match="cannot be related to itself"):
-        claim_relate(claim=first, other=first)
+        claim_relate(claim=first, other=first, by=researcher)
 
 
 def test_claimant_create_refuses_a_case_insensitive_duplicate(researcher):
@@ -93,7 +95,7 @@ def test_claimant_update_refuses_a_parent_loop_and_keeps_the_old_parent(research
     government = claimant_create(name="Government", created_by=researcher)
     ministry = claimant_create(name="Ministry", parent=government, created_by=researcher)
     with pytest.raises(ValidationError) as error:
-        claimant_update(claimant=government, data={"parent": ministry})
+        claimant_update(claimant=government, data={"parent": ministry}, by=researcher)
     assert "a parent chain cannot loop" in error.value.message_dict["parent"][0]
     government.refresh_from_db()
     assert government.parent is None
@@ -101,7 +103,7 @@ def test_claimant_update_refuses_a_parent_loop_and_keeps_the_old_parent(research
 
 def test_attribution_and_denial_with_partial_dates(researcher):
     claim = ClaimFactory()
-    source = source_add(claim=claim, outlet="BBC", url="https://www.bbc.com/news/1")
+    source = source_add(claim=claim, outlet="BBC", url="https://www.bbc.com/news/1", by=researcher)
     attribution = attribution_create(
         claim=claim,
         claimant=ClaimantFactory(),
@@ -128,6 +130,6 @@ def test_attribution_and_denial_with_partial_dates(researcher):
 def test_source_add_refuses_an_invalid_url(researcher):
     claim = ClaimFactory()
     with pytest.raises(ValidationError) as error:
-        source_add(claim=claim, outlet="BBC", url="not a url")
+        source_add(claim=claim, outlet="BBC", url="not a url", by=researcher)
     assert error.value.message_dict["url"] == ["Enter a valid URL."]
     assert not claim.sources.exists()

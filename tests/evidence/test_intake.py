@@ -116,8 +116,8 @@ def test_exif_suggestions_are_offered_and_accepted(researcher):
         "capture-date": "11 June 2014 (2014-06-11T09:30:15)",
     }
     assert item.latitude is None and item.captured_from is None  # not applied unasked
-    evidence_accept_suggestion(item=item, what="coordinates")
-    evidence_accept_suggestion(item=item, what="capture-date")
+    evidence_accept_suggestion(item=item, what="coordinates", by=researcher)
+    evidence_accept_suggestion(item=item, what="capture-date", by=researcher)
     item.refresh_from_db()
     assert (item.latitude, item.longitude) == (Decimal("47.235700"), Decimal("39.701500"))
     assert item.location_precision == "exact"

@@ -76,7 +76,7 @@ def test_item_known_by_description_alone(researcher):
 def test_update_cannot_touch_review_fields(researcher):
     item = EvidenceItemFactory(created_by=researcher)
     with pytest.raises(ValueError, match="review_status"):
-        evidence_update(item=item, data={"review_status": ReviewStatus.APPROVED})
+        evidence_update(item=item, data={"review_status": ReviewStatus.APPROVED}, by=researcher)
     item.refresh_from_db()
     assert item.review_status == ReviewStatus.PENDING
 
@@ -85,6 +85,7 @@ def test_update_normalises_dates(researcher):
     item = EvidenceItemFactory(created_by=researcher)
     evidence_update(
         item=item,
+        by=researcher,
         data={"event_on": datetime.date(2014, 6, 12), "event_on_precision": "month"},
     )
     item.refresh_from_db()
@@ -143,7 +144,9 @@ def test_link_update_and_unlink(researcher):
     link = evidence_link(
         claim=claim, evidence=item, relation="supports", strength="weak", created_by=researcher
     )
-    evidence_link_update(link=link, data={"relation": "contradicts", "strength": "strong"})
+    evidence_link_update(
+        link=link, data={"relation": "contradicts", "strength": "strong"}, by=researcher
+    )
     link.refresh_from_db()
     assert (link.relation, link.strength) == ("contradicts", "strong")
     with pytest.raises(ValidationError, match="already linked"):
