@@ -4,7 +4,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
-from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline
+from claims.services import CLAIM_MANY
+from corroborate import history
+from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline, HistoryAdmin
 from evidence.models import EvidenceLink
 
 
@@ -76,6 +78,18 @@ class ClaimAdmin(AuthoredAdmin):
     )
     inlines = (SourceInline, AttributionInline, DenialInline, EvidenceLinkInline)
 
+    def save_related(self, request, form, formsets, change):
+        # Tags and related claims are saved after the claim itself: record them here.
+        claim = form.instance
+        before = history.snapshot(claim, many=CLAIM_MANY)
+        super().save_related(request, form, formsets, change)
+        history.record(
+            instance=claim,
+            user=request.user,
+            before=before,
+            after=history.snapshot(claim, many=CLAIM_MANY),
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "statement":
             kwargs["widget"] = forms.TextInput(
@@ -133,7 +147,7 @@ class TagAdmin(BaseAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(BaseAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("outlet", "title", "url", "published_on", "claim")
     list_filter = ("outlet",)
     search_fields = ("outlet", "title", "url", "archived_url", "claim__statement")

@@ -24,6 +24,7 @@ from claims.forms import (
     statement_choices,
 )
 from claims.models import Claim, Claimant, Denial, Tag
+from corroborate import history
 from corroborate.access import permission_required
 from corroborate.forms import apply_validation_error, formset_actions
 from corroborate.pagination import paginate
@@ -59,6 +60,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "context": [link for link in links if link.relation == Relation.CONTEXT],
             "timeline": selectors.claim_timeline(claim),
             "can_review": can_review(request.user),
+            "history": history.for_page(claim_id=pk)[:10],
         },
     )
 
@@ -245,6 +247,7 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "endorsed": [a for a in attributions if a.role == "endorser"],
             "repeated": [a for a in attributions if a.role == "repeater"],
             "denials": claimant.denials.all(),
+            "history": history.for_page(claimant_id=pk)[:10],
         },
     )
 

@@ -20,3 +20,16 @@ class RecordIdConverter:
 
 
 register_converter(RecordIdConverter, "id")
+
+
+class HistoryKindConverter:
+    regex = "claim|claimant|evidence"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(HistoryKindConverter, "history_kind")

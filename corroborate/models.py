@@ -1,5 +1,6 @@
 """Abstract bases shared by the claims and evidence apps."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,14 @@ class HistoryEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("History entries are append-only.")
+
+    @property
+    def record_type(self) -> str:
+        """ "Claim", "Evidence link"...: the record's kind, for people."""
+        try:
+            return str(apps.get_model(self.model)._meta.verbose_name).capitalize()
+        except LookupError:
+            return self.model
 
 
 class HistoryHead(models.Model):

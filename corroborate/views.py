@@ -1,9 +1,12 @@
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from claims.models import Claim, Claimant
-from corroborate.access import permission_required
+from corroborate import history
+from corroborate.access import permission_required, require_perm
+from corroborate.pagination import paginate
 from evidence.models import EvidenceItem, ReviewStatus
 
 RECENT = 8
@@ -34,4 +37,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("created")[:RECENT],
             "recent_claims": Claim.objects.order_by("-updated")[:RECENT],
         },
+    )
+
+
+_HISTORY_SUBJECTS = {
+    # kind: (model, permission, parent field, detail URL name)
+    "claim": (Claim, "claims.view_claim", "claim_id", "claims:claim_detail"),
+    "claimant": (Claimant, "claims.view_claimant", "claimant_id", "claims:claimant_detail"),
+    "evidence": (
+        EvidenceItem,
+        "evidence.view_evidenceitem",
+        "evidence_id",
+        "evidence:evidence_detail",
+    ),
+}
+
+
+def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The full history of a claim, claimant or evidence item, paginated."""
+    model, perm, parent, detail = _HISTORY_SUBJECTS[kind]
+    require_perm(request, perm)
+    subject = get_object_or_404(model, pk=pk)
+    page = paginate(request, history.for_page(**{parent: pk}), per_page=50)
+    return render(
+        request,
+        "history.html",
+        {"subject": subject, "page": page, "back_url": reverse(detail, args=[pk])},
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.models import Claim
+from corroborate import history
 from corroborate.access import permission_required, require_perm
 from corroborate.forms import apply_validation_error
 from corroborate.pagination import paginate
@@ -52,6 +53,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "looks_like": selectors.evidence_looks_like(item),
             "suggestions": suggestions(item),
             "metadata": metadata_rows(item),
+            "history": history.for_page(evidence_id=pk)[:10],
             "supports": [link for link in links if link.relation == Relation.SUPPORTS],
             "contradicts": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],

@@ -97,12 +97,12 @@ def test_claim_list_filtered(logged_in, django_assert_max_num_queries):
 def test_claim_detail_and_timeline(logged_in, django_assert_max_num_queries):
     claim = ClaimFactory()
     # session, user, permissions (2), claim, tags, sources, attributions, denials, related,
-    # links
+    # links, history
     for name in ("claims:claim_detail", "claims:claim_timeline"):
         url = reverse(name, args=[claim.pk])
         claim.attributions.all().delete()
         _same_count(
-            logged_in, url, lambda n: _grow_claim(claim, n), 11, django_assert_max_num_queries
+            logged_in, url, lambda n: _grow_claim(claim, n), 12, django_assert_max_num_queries
         )
 
 
@@ -128,7 +128,7 @@ def test_claimant_detail(logged_in, django_assert_max_num_queries):
     claimant = ClaimantFactory(parent=ClaimantFactory(parent=top))
     url = reverse("claims:claimant_detail", args=[claimant.pk])
     _same_count(
-        logged_in, url, lambda n: _grow_claimant(claimant, n), 9, django_assert_max_num_queries
+        logged_in, url, lambda n: _grow_claimant(claimant, n), 10, django_assert_max_num_queries
     )
 
 
@@ -153,9 +153,9 @@ def test_evidence_detail(logged_in, researcher, django_assert_max_num_queries):
             EvidenceItemFactory(phash=0x0F0F ^ (1 << (i % 8)))  # a near-copy
 
     # session, user, permissions (2), item, links with claims, custody with users,
-    # perceptual hashes, the near-copies
+    # perceptual hashes, the near-copies, history
     url = reverse("evidence:evidence_detail", args=[item.pk])
-    _same_count(logged_in, url, grow, 10, django_assert_max_num_queries)
+    _same_count(logged_in, url, grow, 11, django_assert_max_num_queries)
 
 
 def test_link_picker(logged_in, django_assert_max_num_queries):
