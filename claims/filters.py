@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from claims.balance import FLAGS, flag_condition
 from claims.models import Attribution, Claim, Claimant, ClaimantKind, Denial, Source, Tag, Verdict
 from corroborate.dates import period_reaches
 from evidence.models import EvidenceLink, Relation
@@ -48,6 +49,12 @@ class ClaimFilterSet(filters.FilterSet):
         method="by_contradicted",
         empty_label=ANY,
     )
+    flags = filters.MultipleChoiceFilter(
+        label=_("Flags"),
+        choices=[(key, flag.label) for key, flag in FLAGS.items()],
+        method="by_flags",
+        widget=forms.CheckboxSelectMultiple,
+    )
     made_from = filters.DateFilter(label=_("Made from"), method="made_from_day", widget=_DATE)
     made_to = filters.DateFilter(
         label=_("Made until"), field_name="made_on", lookup_expr="lte", widget=_DATE
@@ -83,6 +90,12 @@ class ClaimFilterSet(filters.FilterSet):
             EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=Relation.CONTRADICTS)
         )
         return queryset.filter(links if value == "yes" else ~links)
+
+    def by_flags(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Claims with every chosen flag raised (the queryset carries the balance)."""
+        for key in value:
+            queryset = queryset.filter(flag_condition(key))
+        return queryset
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*SORTS[value])

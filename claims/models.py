@@ -204,6 +204,9 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     details = models.TextField(_("details"), blank=True)
     made_on = models.DateField(_("first made on"), null=True, blank=True)
     made_on_precision = precision_field(_("precision of the date made"))
+    # The last day the claim may have been made ("June 2014" -> 30 June), kept for the
+    # "evidence captured after the claim was made" flag; derived in clean().
+    made_until = models.DateField(null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="claims")
     related = models.ManyToManyField("self", verbose_name=_("related claims"), blank=True)
     verdict = models.CharField(
@@ -236,6 +239,10 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     @property
     def made(self) -> PartialDate | None:
         return partial_date(self.made_on, self.made_on_precision)
+
+    def clean(self) -> None:
+        super().clean()
+        self.made_until = self.made.end if self.made else None
 
     @property
     def rating(self) -> Rating:

@@ -19,10 +19,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from claims.balance import with_balance
 from claims.filters import ClaimantFilterSet, ClaimFilterSet
-from claims.models import Attribution, Claim, Claimant, Denial
+from claims.models import Attribution, Claim, Claimant, Denial, Verdict
 from corroborate.dates import PartialDate, sort_key
-from evidence.models import EvidenceLink, Relation, Strength
+from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
 
 STRONGEST_FIRST = Case(
     When(strength=Strength.STRONG, then=Value(0)),
@@ -43,7 +44,7 @@ def _link_count(relation: str) -> Coalesce:
 
 def claim_list(data) -> ClaimFilterSet:
     """The filtered claim list; `filterset.qs` carries tags and evidence counts."""
-    queryset = Claim.objects.prefetch_related("tags").annotate(
+    queryset = with_balance(Claim.objects.prefetch_related("tags")).annotate(
         supporting=_link_count(Relation.SUPPORTS),
         contradicting=_link_count(Relation.CONTRADICTS),
         denial_count=Coalesce(
@@ -154,7 +155,21 @@ def claimant_detail(pk: int) -> Claimant:
             "attributions",
             queryset=Attribution.objects.select_related("claim").order_by("-claim__made_on"),
         ),
-        Prefetch("denials", queryset=Denial.objects.select_related("claim").order_by("-stated_on")),
+        Prefetch(
+            "denials",
+            queryset=Denial.objects.select_related("claim")
+            .prefetch_related(
+                # For the track record: what approved evidence now supports the denied claim.
+                Prefetch(
+                    "claim__evidence_links",
+                    queryset=EvidenceLink.objects.filter(
+                        relation=Relation.SUPPORTS, evidence__review_status=ReviewStatus.APPROVED
+                    ).select_related("evidence"),
+                    to_attr="approved_support",
+                )
+            )
+            .order_by("-stated_on"),
+        ),
         "evidence_provided",
     )
     return get_object_or_404(queryset, pk=pk)
@@ -162,3 +177,23 @@ def claimant_detail(pk: int) -> Claimant:
 
 def claim_choices() -> QuerySet[Claim]:
     return Claim.objects.only("pk", "statement").order_by("statement")
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    by_verdict: list[tuple[str, str, int]]  # (verdict, label, number of claims)
+    refuted_denials: list  # denials of claims that approved evidence supports
+
+
+def claimant_track_record(claimant: Claimant) -> TrackRecord:
+    """From a claimant loaded by claimant_detail: its claims by verdict, and its denials of
+    claims that approved evidence has since supported."""
+    claims = {a.claim_id: a.claim for a in claimant.attributions.all()}
+    counts: dict[str, int] = {}
+    for claim in claims.values():
+        counts[claim.verdict] = counts.get(claim.verdict, 0) + 1
+    by_verdict = [
+        (verdict, label, counts[verdict]) for verdict, label in Verdict.choices if verdict in counts
+    ]
+    refuted = [d for d in claimant.denials.all() if d.claim.approved_support]
+    return TrackRecord(by_verdict, refuted)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims import selectors, services
+from claims.balance import balance, flags
 from claims.forms import (
     AttributionFormSet,
     ClaimantForm,
@@ -50,11 +51,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_detail(pk)
     links = list(claim.evidence_links.all())
+    weighed = balance(links)
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
+            "balance": weighed,
+            "flags": flags(claim, links, weighed),
             "supporting": [link for link in links if link.relation == Relation.SUPPORTS],
             "contradicting": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],
@@ -247,6 +251,7 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "endorsed": [a for a in attributions if a.role == "endorser"],
             "repeated": [a for a in attributions if a.role == "repeater"],
             "denials": claimant.denials.all(),
+            "track_record": selectors.claimant_track_record(claimant),
             "history": history.for_page(claimant_id=pk)[:10],
         },
     )

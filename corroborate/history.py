@@ -20,7 +20,7 @@ from django.utils import timezone
 from corroborate.models import GENESIS_HASH, HistoryEntry, HistoryHead
 
 # Bookkeeping that is not part of the record's meaning.
-_SKIPPED = {"id", "created", "updated", "version", "name_key", "metadata", "phash",
+_SKIPPED = {"id", "created", "updated", "version", "name_key", "metadata", "phash", "made_until",
             "thumbnail", "preview", "keyframe_strip", "created_by"}  # fmt: skip
 
 

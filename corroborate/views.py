@@ -32,6 +32,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_evidence": EvidenceItem.objects.filter(created_by=request.user).order_by(
                 "-updated"
             )[:RECENT],
+            # The reviewers' questions to me, with their notes.
+            "needs_info": EvidenceItem.objects.filter(
+                created_by=request.user, review_status=ReviewStatus.NEEDS_INFO
+            )
+            .select_related("reviewed_by")
+            .order_by("reviewed_at")[:RECENT],
             "awaiting_review": EvidenceItem.objects.filter(waiting)
             .select_related("provider", "created_by")
             .order_by("created")[:RECENT],

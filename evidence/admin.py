@@ -1,14 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from corroborate.admin import AuthoredAdmin, BaseTabularInline
 from corroborate.forms import formfield_callback
 from evidence import intake as pipeline
-from evidence.models import EvidenceItem, EvidenceLink
+from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import (
     can_review,
     evidence_attach_file,
@@ -113,6 +114,71 @@ class EvidenceItemAdmin(AuthoredAdmin):
         (_("Review"), {"fields": ("review_status", "review_note", "reviewed_by", "reviewed_at")}),
         (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
     )
+
+    actions = ("approve_selected", "reject_selected", "ask_for_information_selected")
+
+    def has_review_permission(self, request) -> bool:
+        return can_review(request.user)
+
+    @admin.action(description=_("Approve selected evidence"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        return self._review_selected(request, queryset, ReviewStatus.APPROVED, "approve_selected")
+
+    @admin.action(description=_("Reject selected evidence…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        return self._review_selected(request, queryset, ReviewStatus.REJECTED, "reject_selected")
+
+    @admin.action(description=_("Ask for more information on selected…"), permissions=["review"])
+    def ask_for_information_selected(self, request, queryset):
+        return self._review_selected(
+            request, queryset, ReviewStatus.NEEDS_INFO, "ask_for_information_selected"
+        )
+
+    def _review_selected(self, request, queryset, status: str, action: str):
+        """Review each selected item under the same rules as the queue.
+
+        Rejecting or asking for information first asks for the note. Items the reviewer
+        added are skipped, and named.
+        """
+        note = request.POST.get("note", "").strip()
+        needs_note = status in (ReviewStatus.REJECTED, ReviewStatus.NEEDS_INFO)
+        queryset = queryset.select_related("created_by")
+        if needs_note and not note:
+            return TemplateResponse(
+                request,
+                "admin/evidence/review_note.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": dict(ReviewStatus.choices)[status],
+                    "status_label": dict(ReviewStatus.choices)[status],
+                    "queryset": queryset,
+                    "action": action,
+                    "note": note,
+                    "error": _("Write a note first.") if "apply" in request.POST else "",
+                },
+            )
+        done, skipped = [], []
+        for item in queryset:
+            if item.created_by_id == request.user.pk:
+                skipped.append(item.title)
+                continue
+            evidence_review(item=item, reviewer=request.user, status=status, note=note)
+            done.append(item.title)
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d item(s) marked “%(status)s”.")
+                % {"count": len(done), "status": dict(ReviewStatus.choices)[status]},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("Skipped %(count)d item(s) you added yourself, which someone else must "
+                  "review: %(titles)s.") % {"count": len(skipped), "titles": "; ".join(skipped)},
+                messages.WARNING,
+            )  # fmt: skip
+        return None
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_links=Count("links"))

@@ -14,7 +14,7 @@ from corroborate.forms import (
     WorkbenchFormMixin,
     formfield_callback,
 )
-from evidence.models import EvidenceItem, EvidenceLink
+from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 
 EVIDENCE_FIELDS = [
     "kind",
@@ -153,3 +153,19 @@ class LinkForm(WorkbenchFormMixin, forms.ModelForm):
         fields = ["relation", "strength", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"rationale": _("Why this item bears on the claim, in a sentence.")}
+
+
+class ReviewForm(WorkbenchFormMixin, forms.Form):
+    DECISIONS = [
+        (ReviewStatus.APPROVED, _("Approve")),
+        (ReviewStatus.REJECTED, _("Reject")),
+        (ReviewStatus.NEEDS_INFO, _("Ask for more information")),
+    ]
+
+    status = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject or to ask for more information."),
+    )

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from claims.models import Claim
 from evidence.filters import EvidenceFilterSet
 from evidence.intake import hamming
-from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
+from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink, ReviewStatus
 
 PICKER_LIMIT = 20
 
@@ -135,3 +135,15 @@ def metadata_rows(item: EvidenceItem) -> list[tuple[str, str]]:
             label = _METADATA_LABELS.get(key, key.replace("_", " ").capitalize())
             rows.append((f"{group.capitalize()}: {label}", str(value)))
     return rows
+
+
+def review_queue() -> QuerySet[EvidenceItem]:
+    """Items waiting for a reviewer, oldest first, with what a reviewer needs to see."""
+    return (
+        EvidenceItem.objects.filter(
+            review_status__in=[ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO]
+        )
+        .select_related("provider", "created_by", "reviewed_by")
+        .prefetch_related("links__claim")
+        .order_by("created", "pk")
+    )

@@ -21,7 +21,7 @@ from corroborate.forms import apply_validation_error
 from corroborate.pagination import paginate
 from corroborate.services import EditConflict
 from evidence import selectors, services
-from evidence.forms import EvidenceForm, LinkForm
+from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
 from evidence.selectors import metadata_rows, suggestions
 from evidence.services import DuplicateEvidence
@@ -310,3 +310,63 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("claims:claim_detail", pk=link.claim_id)
     return render(request, "evidence/link_confirm_delete.html", {"link": link})
+
+
+# Review ------------------------------------------------------------------------------------
+
+REVIEW_PAGE_SIZE = 20
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("evidence.review_evidenceitem")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The reviewers' queue; a decision is posted for one item at a time."""
+    forms_by_item: dict[int, ReviewForm] = {}
+    if request.method == "POST":
+        item = get_object_or_404(
+            EvidenceItem.objects.select_related("created_by"),
+            pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+        )
+        form = ReviewForm(request.POST, prefix=f"review-{item.pk}")
+        if form.is_valid():
+            try:
+                services.evidence_review(
+                    item=item,
+                    reviewer=request.user,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, _review_errors(error))
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s”: %(decision)s.")
+                    % {"title": item.title, "decision": item.get_review_status_display().lower()},
+                )
+                return redirect(f"{request.path}?{request.GET.urlencode()}")
+        reasons = " ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(
+            request,
+            _("“%(title)s” was not reviewed: %(reasons)s")
+            % {"title": item.title, "reasons": reasons},
+        )
+        forms_by_item[item.pk] = form
+    page = paginate(request, selectors.review_queue(), per_page=REVIEW_PAGE_SIZE)
+    rows = [
+        (
+            item,
+            forms_by_item.get(item.pk) or ReviewForm(prefix=f"review-{item.pk}"),
+            item.created_by_id == request.user.pk,
+        )
+        for item in page.object_list
+    ]
+    return render(request, "evidence/review_queue.html", {"page": page, "rows": rows})
+
+
+def _review_errors(error: ValidationError) -> ValidationError:
+    """The service names model fields; the form calls them status and note."""
+    names = {"review_status": "status", "review_note": "note"}
+    return ValidationError(
+        {names.get(field, field): messages_ for field, messages_ in error.message_dict.items()}
+    )

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, name_key
+from corroborate.dates import PartialDate
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Relation
 
 
@@ -41,6 +42,10 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     statement = factory.Sequence(lambda n: f"Claim number {n} is true.")
     made_on = datetime.date(2014, 6, 12)
+    made_on_precision = "day"
+    made_until = factory.LazyAttribute(
+        lambda o: PartialDate(o.made_on, o.made_on_precision).end if o.made_on else None
+    )
     created_by = factory.SubFactory(UserFactory)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from evidence.services import custody_record
 from tests.factories import (
@@ -55,7 +56,11 @@ def _grow_claim(claim, n: int) -> None:
 def _grow_claimant(claimant, n: int) -> None:
     for _ in range(n):
         AttributionFactory(claimant=claimant)
-        DenialFactory(claimant=claimant)
+        denial = DenialFactory(claimant=claimant)
+        EvidenceLinkFactory(
+            claim=denial.claim, relation="supports", evidence__review_status="approved",
+            evidence__reviewed_by=claimant.created_by, evidence__reviewed_at=timezone.now(),
+        )  # fmt: skip
         ClaimantFactory(parent=claimant)
         EvidenceItemFactory(provider=claimant)
 
@@ -128,7 +133,7 @@ def test_claimant_detail(logged_in, django_assert_max_num_queries):
     claimant = ClaimantFactory(parent=ClaimantFactory(parent=top))
     url = reverse("claims:claimant_detail", args=[claimant.pk])
     _same_count(
-        logged_in, url, lambda n: _grow_claimant(claimant, n), 10, django_assert_max_num_queries
+        logged_in, url, lambda n: _grow_claimant(claimant, n), 11, django_assert_max_num_queries
     )
 
 
@@ -175,6 +180,6 @@ def test_dashboard(logged_in, researcher, django_assert_max_num_queries):
             ClaimFactory(created_by=researcher)
             EvidenceItemFactory(created_by=researcher, provider=ClaimantFactory())
 
-    # session, user, permissions (2), four counts, my claims, my evidence, awaiting review,
-    # recently changed
-    _same_count(logged_in, reverse("dashboard"), grow, 12, django_assert_max_num_queries)
+    # session, user, permissions (2), four counts, my claims, my evidence, my items that
+    # need information, awaiting review, recently changed
+    _same_count(logged_in, reverse("dashboard"), grow, 13, django_assert_max_num_queries)

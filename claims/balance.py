@@ -1,0 +1,186 @@
+"""The evidence balance of a claim, and the flags that ask a researcher to look again.
+
+Only approved evidence counts; each link weighs by its strength (weak 1, moderate 2,
+strong 3). The same rules exist twice on purpose: in Python for a claim whose links are
+already loaded (the claim page), and as SQL annotations for filtering the claim list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from claims.models import Claim, Denial, Verdict
+from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
+
+WEIGHTS = {Strength.WEAK: 1, Strength.MODERATE: 2, Strength.STRONG: 3}
+
+
+@dataclass(frozen=True)
+class Balance:
+    supporting: int  # weight of approved supporting evidence
+    contradicting: int  # weight of approved contradicting evidence
+    pending_supporting: int  # items not (yet) counted
+    pending_contradicting: int
+
+    @property
+    def total(self) -> int:
+        return self.supporting + self.contradicting
+
+    @property
+    def supporting_percent(self) -> int:
+        return round(100 * self.supporting / self.total) if self.total else 0
+
+    @property
+    def lean(self) -> str:
+        """supports, contradicts, even, or none (no approved evidence either way)."""
+        if not self.total:
+            return "none"
+        if self.supporting == self.contradicting:
+            return "even"
+        return "supports" if self.supporting > self.contradicting else "contradicts"
+
+
+def balance(links) -> Balance:
+    """The balance of a claim from its links (with their evidence loaded)."""
+    weights = {Relation.SUPPORTS: 0, Relation.CONTRADICTS: 0}
+    pending = {Relation.SUPPORTS: 0, Relation.CONTRADICTS: 0}
+    for link in links:
+        if link.relation not in weights:
+            continue
+        if link.evidence.review_status == ReviewStatus.APPROVED:
+            weights[link.relation] += WEIGHTS[link.strength]
+        elif link.evidence.review_status in (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO):
+            pending[link.relation] += 1
+    return Balance(
+        weights[Relation.SUPPORTS],
+        weights[Relation.CONTRADICTS],
+        pending[Relation.SUPPORTS],
+        pending[Relation.CONTRADICTS],
+    )
+
+
+def verdict_disagrees(verdict: str, weighed: Balance) -> bool:
+    """A verdict the approved evidence points against."""
+    return (verdict == Verdict.SUPPORTED and weighed.lean == "contradicts") or (
+        verdict == Verdict.REFUTED and weighed.lean == "supports"
+    )
+
+
+@dataclass(frozen=True)
+class Flag:
+    key: str
+    label: str
+    explanation: str
+
+
+FLAGS = {
+    "disagrees": Flag(
+        "disagrees",
+        "Verdict disagrees with the evidence",
+        "The verdict points one way and the approved evidence the other.",
+    ),
+    "approved_contradicting": Flag(
+        "approved_contradicting",
+        "Approved contradicting evidence",
+        "At least one reviewed item contradicts the claim.",
+    ),
+    "captured_after": Flag(
+        "captured_after",
+        "Evidence captured after the claim",
+        "Some linked evidence was recorded after the claim was made, so the claim cannot "
+        "have rested on it.",
+    ),
+    "denied": Flag("denied", "Denied by a claimant", "Someone named in the record denies it."),
+}
+
+
+def flags(claim: Claim, links, weighed: Balance) -> list[Flag]:
+    """The flags of a claim whose links (with evidence) and denials are loaded."""
+    raised = []
+    if verdict_disagrees(claim.verdict, weighed):
+        raised.append(FLAGS["disagrees"])
+    if any(
+        link.relation == Relation.CONTRADICTS
+        and link.evidence.review_status == ReviewStatus.APPROVED
+        for link in links
+    ):
+        raised.append(FLAGS["approved_contradicting"])
+    if claim.made_until and any(
+        link.evidence.captured_from and link.evidence.captured_from > claim.made_until
+        for link in links
+    ):
+        raised.append(FLAGS["captured_after"])
+    if claim.denials.all():
+        raised.append(FLAGS["denied"])
+    return raised
+
+
+# The same, in SQL, for the claim list ------------------------------------------------------
+
+_WEIGHT = Case(
+    *(When(strength=strength, then=Value(weight)) for strength, weight in WEIGHTS.items()),
+    output_field=IntegerField(),
+)
+
+
+def _approved_weight(relation: str) -> Coalesce:
+    weights = (
+        EvidenceLink.objects.filter(
+            claim=OuterRef("pk"), relation=relation, evidence__review_status=ReviewStatus.APPROVED
+        )
+        .values("claim")
+        .annotate(weight=Sum(_WEIGHT))
+        .values("weight")
+    )
+    return Coalesce(Subquery(weights, output_field=IntegerField()), Value(0))
+
+
+def with_balance(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    return queryset.annotate(
+        supporting_weight=_approved_weight(Relation.SUPPORTS),
+        contradicting_weight=_approved_weight(Relation.CONTRADICTS),
+    )
+
+
+def flag_condition(key: str) -> Q:
+    """The Q for one flag; the queryset must carry with_balance()'s annotations."""
+    if key == "disagrees":
+        return Q(verdict=Verdict.SUPPORTED, contradicting_weight__gt=F("supporting_weight")) | Q(
+            verdict=Verdict.REFUTED, supporting_weight__gt=F("contradicting_weight")
+        )
+    if key == "approved_contradicting":
+        return Q(
+            Exists(
+                EvidenceLink.objects.filter(
+                    claim=OuterRef("pk"),
+                    relation=Relation.CONTRADICTS,
+                    evidence__review_status=ReviewStatus.APPROVED,
+                )
+            )
+        )
+    if key == "captured_after":
+        return Q(
+            Exists(
+                EvidenceLink.objects.filter(
+                    claim=OuterRef("pk"), evidence__captured_from__gt=OuterRef("made_until")
+                )
+            )
+        )
+    if key == "denied":
+        return Q(Exists(Denial.objects.filter(claim=OuterRef("pk"))))
+    raise KeyError(key)
