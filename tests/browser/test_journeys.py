@@ -88,7 +88,8 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     page.get_by_label("Verbatim quote").fill("another fake piece of information")
     page.get_by_role("button", name="Add denial").click()
     page.get_by_text("Denial added.").wait_for()
-    assert page.get_by_text("another fake piece of information").is_visible()
+    denials = page.get_by_role("region", name="Denials")
+    assert denials.get_by_text("another fake piece of information").is_visible()
 
     # New evidence with an image, linked as contradicting in the same step.
     page.get_by_role("link", name="Add new evidence").click()
