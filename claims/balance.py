@@ -87,6 +87,12 @@ class Flag:
     label: str
     explanation: str
 
+    @property
+    def list_query(self) -> str:
+        """The claim list's query string for the claims with this flag."""
+        # "Denied" has its own yes/no filter on the list, from before flags existed.
+        return "denied=yes" if self.key == "denied" else f"flags={self.key}"
+
 
 FLAGS = {
     "disagrees": Flag(

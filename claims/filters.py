@@ -51,7 +51,8 @@ class ClaimFilterSet(filters.FilterSet):
     )
     flags = filters.MultipleChoiceFilter(
         label=_("Flags"),
-        choices=[(key, flag.label) for key, flag in FLAGS.items()],
+        # "Denied" is the yes/no filter above.
+        choices=[(key, flag.label) for key, flag in FLAGS.items() if key != "denied"],
         method="by_flags",
         widget=forms.CheckboxSelectMultiple,
     )

@@ -62,8 +62,8 @@ def _flags(client, claim) -> list[str]:
     return [flag.key for flag in response.context["flags"]]
 
 
-def _listed(client, *flags) -> list[str]:
-    response = client.get(reverse("claims:claim_list"), {"flags": list(flags)})
+def _listed(client, *flags, **params) -> list[str]:
+    response = client.get(reverse("claims:claim_list"), {"flags": list(flags)} | params)
     return sorted(claim.statement for claim in response.context["page"].object_list)
 
 
@@ -113,8 +113,10 @@ def test_flag_denied_and_flags_combine(client, researcher):
     _link(both, "contradicts", "weak")
     client.force_login(researcher)
     assert _flags(client, denied) == ["denied"]
-    assert _listed(client, "denied") == ["Denied", "Denied and contradicted"]
-    assert _listed(client, "denied", "approved_contradicting") == ["Denied and contradicted"]
+    assert _listed(client, denied="yes") == ["Denied", "Denied and contradicted"]
+    assert _listed(client, "approved_contradicting", denied="yes") == ["Denied and contradicted"]
+    page = client.get(reverse("claims:claim_detail", args=[denied.pk])).content.decode()
+    assert "/claims/?denied=yes" in page  # the flag links to its filter
 
 
 def test_claimant_track_record(client, researcher):
