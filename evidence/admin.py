@@ -17,7 +17,7 @@ from evidence.services import (
     review_check,
 )
 
-REVIEW_FIELDS = ("review_status", "review_note")
+REVIEW_FIELDS = ("review_status", "review_note", "media_authenticity")
 
 
 class EvidenceItemAdminForm(forms.ModelForm):
@@ -111,7 +111,18 @@ class EvidenceItemAdmin(AuthoredAdmin):
             _("Location"),
             {"fields": ("location_name", ("latitude", "longitude"), "location_precision")},
         ),
-        (_("Review"), {"fields": ("review_status", "review_note", "reviewed_by", "reviewed_at")}),
+        (
+            _("Review"),
+            {
+                "fields": (
+                    "review_status",
+                    "review_note",
+                    "media_authenticity",
+                    "reviewed_by",
+                    "reviewed_at",
+                )
+            },
+        ),
         (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
     )
 
@@ -237,15 +248,23 @@ class EvidenceItemAdmin(AuthoredAdmin):
         if review_changed:
             # Save the rest first, then record the decision through the one review path.
             new_status, new_note = obj.review_status, obj.review_note
+            new_authenticity = obj.media_authenticity
             obj.review_status = form.initial["review_status"]
             obj.review_note = form.initial["review_note"]
+            obj.media_authenticity = form.initial["media_authenticity"]
         if received:
             obj.created_by = request.user
             evidence_attach_file(item=obj, intake=received, user=request.user)
         else:
             super().save_model(request, obj, form, change)
         if review_changed:
-            evidence_review(item=obj, reviewer=request.user, status=new_status, note=new_note)
+            evidence_review(
+                item=obj,
+                reviewer=request.user,
+                status=new_status,
+                note=new_note,
+                authenticity=new_authenticity,
+            )
 
 
 @admin.register(EvidenceLink)

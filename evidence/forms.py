@@ -14,7 +14,7 @@ from corroborate.forms import (
     WorkbenchFormMixin,
     formfield_callback,
 )
-from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
+from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
 
 EVIDENCE_FIELDS = [
     "kind",
@@ -168,4 +168,10 @@ class ReviewForm(WorkbenchFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject or to ask for more information."),
+    )
+    authenticity = forms.ChoiceField(
+        label=_("Media authenticity"),
+        required=False,
+        choices=[("", _("Not assessed")), *MediaAuthenticity.choices],
+        help_text=_("For images and video: published as schema.org MediaReview in dossiers."),
     )

@@ -46,6 +46,17 @@ class ReviewStatus(models.TextChoices):
     NEEDS_INFO = "needs_info", _("Needs more information")
 
 
+class MediaAuthenticity(models.TextChoices):
+    """schema.org's mediaAuthenticityCategory values, for MediaReview."""
+
+    ORIGINAL = "OriginalMediaContent", _("Original media content")
+    DECONTEXTUALIZED = "DecontextualizedContent", _("Decontextualized (real, but out of context)")
+    EDITED_OR_CROPPED = "EditedOrCroppedContent", _("Edited or cropped")
+    TRANSFORMED = "TransformedContent", _("Transformed (altered, composited, synthetic)")
+    STAGED = "StagedContent", _("Staged")
+    SATIRE = "SatireOrParodyContent", _("Satire or parody")
+
+
 def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
     # A generated name with no extension: nothing a client chose reaches the file system,
     # and no web server could guess an executable type from it. The original name is
@@ -133,6 +144,13 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    media_authenticity = models.CharField(
+        _("media authenticity"),
+        max_length=30,
+        choices=MediaAuthenticity.choices,
+        blank=True,
+        help_text=_("The reviewer's finding for an image or video (schema.org MediaReview)."),
+    )
 
     # Filled by the intake pipeline from the stored bytes, never from what the client said.
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -221,6 +239,13 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     @property
     def published(self) -> PartialDate | None:
         return partial_date(self.published_on, self.published_on_precision)
+
+    @property
+    def is_image_or_video(self) -> bool:
+        """Media that a MediaReview can describe: by its file's type, else by its kind."""
+        if self.media_type:
+            return self.media_type.startswith(("image/", "video/"))
+        return self.kind in (EvidenceKind.PHOTO, EvidenceKind.SATELLITE_IMAGE, EvidenceKind.VIDEO)
 
     @property
     def is_placeholder(self) -> bool:

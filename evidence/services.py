@@ -291,7 +291,12 @@ def review_check(*, item: EvidenceItem, reviewer: AbstractBaseUser, status: str,
 
 @transaction.atomic
 def evidence_review(
-    *, item: EvidenceItem, reviewer: AbstractBaseUser, status: str, note: str = ""
+    *,
+    item: EvidenceItem,
+    reviewer: AbstractBaseUser,
+    status: str,
+    note: str = "",
+    authenticity: str | None = None,
 ) -> EvidenceItem:
     """Record a review decision by a reviewer (see review_check for the rules)."""
     if not can_review(reviewer):
@@ -300,6 +305,8 @@ def evidence_review(
     before = history.snapshot(item)
     item.review_status = status
     item.review_note = note.strip()
+    if authenticity is not None:
+        item.media_authenticity = authenticity
     if status == ReviewStatus.PENDING:
         item.reviewed_by, item.reviewed_at = None, None
     else:

@@ -335,6 +335,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                     reviewer=request.user,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
+                    authenticity=form.cleaned_data["authenticity"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, _review_errors(error))
