@@ -111,6 +111,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.HashingUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Dossiers: the address their links point to, and the organisation named as author of
+# their ClaimReview and MediaReview markup.
+CORROBORATE_BASE_URL = env_str("CORROBORATE_BASE_URL", "http://127.0.0.1:8000")
+CORROBORATE_ORGANISATION = env_str("CORROBORATE_ORGANISATION", "Corroborate")
+
 # Evidence intake limits (see evidence/intake.py).
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024**3)
 # Images with more pixels than this are refused before they are decoded (decompression
