@@ -8,6 +8,13 @@ app_name = "claims"
 urlpatterns = [
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_create, name="claim_create"),
+    path("claims/export.csv", views.claim_list_csv, name="claim_list_csv"),
+    path("claims/dossiers.zip", views.claim_list_dossiers, name="claim_list_dossiers"),
+    path(
+        "claims/<id:pk>/dossier.<dossier_format:fmt>",
+        views.claim_dossier,
+        name="claim_dossier",
+    ),
     path("claims/<id:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<id:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<id:pk>/timeline/", views.claim_timeline, name="claim_timeline"),

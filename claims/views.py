@@ -6,16 +6,22 @@ and redirect with a message (post/redirect/get).
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from claims import selectors, services
+from claims import export, selectors, services
 from claims.balance import balance, flags
+from claims.dossier import absolute
+from claims.dossier import build as build_dossier
 from claims.forms import (
     AttributionFormSet,
     ClaimantForm,
@@ -65,6 +71,12 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.claim_timeline(claim),
             "can_review": can_review(request.user),
             "history": history.for_page(claim_id=pk)[:10],
+            "dossier_formats": [
+                ("zip", "ZIP bundle"),
+                ("pdf", "PDF"),
+                ("html", "HTML"),
+                ("json", "JSON"),
+            ],
         },
     )
 
@@ -289,3 +301,102 @@ def claimant_create(request: HttpRequest) -> HttpResponse:
 @permission_required("claims.change_claimant")
 def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _claimant_form_page(request, get_object_or_404(Claimant, pk=pk))
+
+
+# Dossiers and exports ----------------------------------------------------------------------
+
+_DOSSIER_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+
+
+def _wants_unreviewed(request: HttpRequest) -> bool:
+    return request.GET.get("unreviewed", "").lower() in ("1", "true", "yes", "on")
+
+
+def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(not inline, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required("claims.view_claim", "evidence.view_evidenceitem")
+def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The claim's dossier as HTML, PDF, JSON or a self-verifying ZIP bundle.
+
+    Approved evidence only, unless ?unreviewed=1 asks for pending items too.
+    """
+    dossier = build_dossier(
+        pk, include_unreviewed=_wants_unreviewed(request), exported_by=request.user
+    )
+    name = f"{dossier.file_stem}.{fmt}"
+    if fmt == "zip":
+        stream = export.stream_zip(
+            export.dossier_members(dossier),
+            on_complete=lambda: export.record_export(dossier, user=request.user, what="ZIP"),
+        )
+        return _attachment(StreamingHttpResponse(stream, content_type=_DOSSIER_TYPES[fmt]), name)
+    body = {
+        "html": lambda: export.render_html(dossier).encode(),
+        "pdf": lambda: export.render_pdf(dossier),
+        "json": lambda: export.render_json(dossier),
+    }[fmt]()
+    export.record_export(dossier, user=request.user, what=fmt.upper())
+    response = HttpResponse(body, content_type=_DOSSIER_TYPES[fmt])
+    return _attachment(response, name, inline=fmt in ("html", "pdf"))
+
+
+class _Echo:
+    """csv.writer writes a row here and gets it straight back, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = ["uuid", "id", "statement", "first_made", "precision", "verdict", "rating",
+               "tags", "supporting_items", "contradicting_items", "denials", "url"]  # fmt: skip
+
+
+@permission_required("claims.view_claim")
+def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The claim list's current filtered selection as CSV, streamed row by row."""
+    filterset = selectors.claim_list(request.GET)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        yield writer.writerow(CSV_COLUMNS)
+        for claim in filterset.qs.iterator(chunk_size=500):
+            yield writer.writerow([
+                claim.uuid, claim.pk, claim.statement,
+                claim.made.isoformat() if claim.made else "",
+                claim.made_on_precision if claim.made else "",
+                claim.get_verdict_display(), claim.rating.value,
+                "; ".join(tag.name for tag in claim.tags.all()),
+                claim.supporting, claim.contradicting, claim.denial_count,
+                absolute(reverse("claims:claim_detail", args=[claim.pk])),
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    return _attachment(response, "claims.csv")
+
+
+@permission_required("claims.view_claim", "evidence.view_evidenceitem")
+def claim_list_dossiers(request: HttpRequest) -> StreamingHttpResponse:
+    """A ZIP of the dossiers of the claim list's filtered selection, streamed."""
+    filterset = selectors.claim_list(request.GET)
+    pks = list(filterset.qs.values_list("pk", flat=True))
+    include = _wants_unreviewed(request)
+
+    def members():
+        # One dossier at a time: only the current claim's pages are ever in memory.
+        for pk in pks:
+            dossier = build_dossier(pk, include_unreviewed=include, exported_by=request.user)
+            yield from export.dossier_members(dossier, prefix=f"{dossier.file_stem}/")
+            export.record_export(dossier, user=request.user, what="ZIP of dossiers")
+
+    response = StreamingHttpResponse(export.stream_zip(members()), content_type="application/zip")
+    return _attachment(response, "dossiers.zip")

@@ -33,3 +33,16 @@ class HistoryKindConverter:
 
 
 register_converter(HistoryKindConverter, "history_kind")
+
+
+class DossierFormatConverter:
+    regex = "html|pdf|json|zip"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DossierFormatConverter, "dossier_format")
