@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.client
-import os
 import secrets
 import sys
 import tempfile
@@ -24,29 +23,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import Sampler, researcher, setup_django
+
 LIMIT_MB = 100
 CHUNK = 1024 * 1024
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-class Sampler(threading.Thread):
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = rss_mb()
-        self.running = True
-
-    def run(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, rss_mb())
-            time.sleep(0.02)
 
 
 def make_file(path: Path, size: int) -> str:
@@ -72,28 +52,6 @@ def hashlib_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def setup_django(workdir: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="corroborate.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        MEDIA_ROOT=str(workdir / "media"),
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        EVIDENCE_MAX_UPLOAD_BYTES=str(4 * 1024**3),
-        DJANGO_STATIC_ROOT=str(workdir / "static"),
-    )
-    (workdir / "static").mkdir()
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def start_server():
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
@@ -109,14 +67,10 @@ def start_server():
 
 
 def login_cookie() -> str:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.test import Client
 
-    user = get_user_model().objects.create_user("bench", password=None)
-    user.groups.add(Group.objects.get(name="Researchers"))
     client = Client()
-    client.force_login(user)
+    client.force_login(researcher())
     return client.cookies["sessionid"].value
 
 
@@ -176,24 +130,21 @@ def main() -> int:
         server = start_server()
         session = login_cookie()
 
-        baseline = rss_mb()
         sampler = Sampler()
         sampler.start()
         seconds, status, location = upload(server.server_address[1], source, size, session)
-        sampler.running = False
-        sampler.join()
+        growth = sampler.stop()
         server.shutdown()
 
         from evidence.models import EvidenceItem
 
         item = EvidenceItem.objects.filter(title="Benchmark upload").first()
-        growth = sampler.peak - baseline
         print(f"response           {status} -> {location}")
         print(f"stored             {item is not None and item.sha256 == expected} "
               f"(SHA-256 {item.sha256[:16] if item else '-'}..., {size} bytes)")  # fmt: skip
         print(f"upload             {seconds:6.2f} s  {args.size_mb / seconds:8.1f} MiB/s")
         print(f"hashlib sha256     {hash_seconds:6.2f} s  {args.size_mb / hash_seconds:8.1f} MiB/s")
-        print(f"memory baseline    {baseline:8.1f} MB")
+        print(f"memory baseline    {sampler.baseline:8.1f} MB")
         print(f"memory peak growth {growth:8.1f} MB (limit {LIMIT_MB} MB)")
         if item is None or item.sha256 != expected:
             print("FAIL: the stored file does not match")

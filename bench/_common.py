@@ -1,0 +1,72 @@
+"""What the benchmarks share: a throw-away Django (own SQLite file and media folder in a
+temporary directory, production settings) and a sampler of this process's memory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+class Sampler(threading.Thread):
+    """Samples resident memory every 20 ms; `peak` is the highest seen."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.baseline = self.peak = rss_mb()
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, rss_mb())
+            time.sleep(0.02)
+
+    def stop(self) -> float:
+        """Stop sampling; returns the peak growth over the baseline, in MB."""
+        self.running = False
+        self.join()
+        return self.peak - self.baseline
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="corroborate.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        EVIDENCE_MAX_UPLOAD_BYTES=str(4 * 1024**3),
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+    )
+    (workdir / "static").mkdir(exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def researcher(username: str = "bench"):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, password=None)
+    user.groups.add(Group.objects.get(name="Researchers"))
+    return user
