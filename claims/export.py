@@ -58,10 +58,28 @@ def render_html(dossier: Dossier, *, for_pdf: bool = False) -> str:
     )
 
 
-def render_pdf(dossier: Dossier) -> bytes:
-    from weasyprint import HTML  # imported on use: it loads Pango at import time
+class PdfUnavailable(Exception):
+    """The PDF renderer cannot run on this machine (Pango is missing)."""
 
-    return HTML(string=render_html(dossier, for_pdf=True)).write_pdf()
+
+def _local_only(url: str):
+    """WeasyPrint's fetcher, allowed only what the dossier embeds: no network, ever."""
+    from weasyprint import default_url_fetcher
+
+    font = finders.find(FONT)
+    if url.startswith("data:") or (font and url == Path(font).as_uri()):
+        return default_url_fetcher(url)
+    raise ValueError(f"dossier PDFs load nothing from outside: {url[:80]}")
+
+
+def render_pdf(dossier: Dossier) -> bytes:
+    try:
+        from weasyprint import HTML  # imported on use: it loads Pango at import time
+    except OSError as error:
+        raise PdfUnavailable(
+            "PDF dossiers need the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from error
+    return HTML(string=render_html(dossier, for_pdf=True), url_fetcher=_local_only).write_pdf()
 
 
 def render_json(dossier: Dossier) -> bytes:

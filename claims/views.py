@@ -339,11 +339,15 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             on_complete=lambda: export.record_export(dossier, user=request.user, what="ZIP"),
         )
         return _attachment(StreamingHttpResponse(stream, content_type=_DOSSIER_TYPES[fmt]), name)
-    body = {
-        "html": lambda: export.render_html(dossier).encode(),
-        "pdf": lambda: export.render_pdf(dossier),
-        "json": lambda: export.render_json(dossier),
-    }[fmt]()
+    try:
+        body = {
+            "html": lambda: export.render_html(dossier).encode(),
+            "pdf": lambda: export.render_pdf(dossier),
+            "json": lambda: export.render_json(dossier),
+        }[fmt]()
+    except export.PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("claims:claim_detail", pk=pk)
     export.record_export(dossier, user=request.user, what=fmt.upper())
     response = HttpResponse(body, content_type=_DOSSIER_TYPES[fmt])
     return _attachment(response, name, inline=fmt in ("html", "pdf"))

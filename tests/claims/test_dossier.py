@@ -267,3 +267,23 @@ def test_claim_list_exports_a_zip_of_dossiers(client, researcher, demo, tmp_path
     )
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True)
     assert check.returncode == 0
+
+
+def test_the_pdf_renderer_fetches_nothing_from_outside():
+    with pytest.raises(ValueError, match="load nothing from outside"):
+        export._local_only("https://example.org/tracker.png")
+    with pytest.raises(ValueError, match="load nothing from outside"):
+        export._local_only("file:///etc/passwd")
+    assert export._local_only("data:text/plain;base64,aGk=")["file_obj"].read() == b"hi"
+
+
+def test_a_missing_pdf_renderer_is_explained(client, researcher, demo, monkeypatch):
+    def unavailable(dossier):
+        raise export.PdfUnavailable("PDF dossiers need the Pango library")
+
+    monkeypatch.setattr(export, "render_pdf", unavailable)
+    client.force_login(researcher)
+    response = _get(client, demo, "pdf")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "PDF dossiers need the Pango library" in page
