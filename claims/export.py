@@ -19,6 +19,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import ImageFile
 
 from claims.dossier import Dossier, evidence_path, preview_path
 from evidence.models import CustodyAction
@@ -79,6 +80,9 @@ def render_pdf(dossier: Dossier) -> bytes:
         raise PdfUnavailable(
             "PDF dossiers need the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
         ) from error
+    # WeasyPrint's import tells Pillow to accept truncated images, process-wide; the
+    # evidence intake must not inherit that. The dossier only embeds our own previews.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=render_html(dossier, for_pdf=True), url_fetcher=_local_only).write_pdf()
 
 

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from evidence.sniff import HEAD_BYTES, Detection, detect
 from evidence.uploads import HashedUploadedFile, incoming_dir
@@ -220,6 +220,9 @@ def _exif(image: Image.Image) -> dict:
 
 def _inspect_image(intake: Intake) -> None:
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
+    # Other libraries flip this process-wide switch (WeasyPrint does on import); a
+    # truncated image must fail its decode here whatever else this process has loaded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     # Pillow's own bomb check is set to our limit; ours below comes first with a clearer
     # message, before a single pixel is decoded.
     Image.MAX_IMAGE_PIXELS = limit

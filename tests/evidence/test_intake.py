@@ -181,3 +181,13 @@ def test_difference_hash_is_stable_and_signed_64_bit():
     image = files.scene(4)
     assert difference_hash(image) == difference_hash(image.copy())
     assert -(2**63) <= difference_hash(image) < 2**63
+
+
+def test_truncated_images_are_refused_even_after_weasyprint_was_imported(researcher, settings):
+    import weasyprint  # noqa: F401 - its import sets Pillow's LOAD_TRUNCATED_IMAGES
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    with pytest.raises(ValidationError, match="damaged or truncated"):
+        _create(researcher, files.truncated_jpeg(), "cut.jpg")
+    assert _stored(settings.MEDIA_ROOT) == []
