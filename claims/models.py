@@ -382,3 +382,37 @@ class Denial(ClaimantStatement):
 
     def __str__(self) -> str:
         return f"{self.claimant} ({self.get_kind_display()}): {self.claim}"
+
+
+class ImportedFrom(models.Model):
+    """A file an importer made (part of) a claim from, e.g. /news/2014/11/12/slug.md.
+
+    The same event can come in several files; each points at the one claim.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="imported_from")
+    key = models.CharField(max_length=500, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("import source")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PendingRelation(models.Model):
+    """A related item named by an importer before it was imported; linked once it is."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="pending_relations")
+    target_key = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pending relation")
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "target_key"], name="pending_relation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} → {self.target_key}"

@@ -1,0 +1,182 @@
+"""import_events: the Current Events markdown format, idempotence, relations across files
+and runs, and malformed files reported with their line while nothing is written."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Claim, Tag
+from evidence.models import EvidenceItem
+
+pytestmark = pytest.mark.django_db
+
+# The shared folder sits beside the clone, in CI as on a developer's machine.
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "current-events"
+
+ITEM_A = """Formats: [HTML](/news/2014/11/12/a.html)
+
+### [2014-11-12](/news/2014/11/12/index.md)
+
+##### War in Donbass
+# Tanks cross the border near Novoazovsk.\u0020
+
+Columns of tanks are reported crossing the border.
+
+
+### Source:
+
+1. [BBC](http://www.bbc.com/news/world-europe-1)
+2. [Cover Image](http://ichef.bbci.co.uk/news/1024/tanks.jpg)
+3. [Reuters](http://www.reuters.com/article/2)
+
+### Related:
+
+1. [Something later. ](/news/2014/11/13/b.md) _Context: NATO, Ukraine_
+2. [Something older. ](/news/2014/09/4/old.md) _Context: Україна_
+
+### Changes:
+Nothing to see here.
+"""
+
+ITEM_B = """### [2014-11-13](/news/2014/11/13/index.md)
+
+# Something later.\u0020
+
+
+
+
+### Sources:
+
+1. [Voice of America](http://www.voanews.com/content/x.html)
+
+### Related:
+
+1. [Tanks cross the border near Novoazovsk.](/news/2014/11/12/a.md) _Context: War in Donbass_
+"""
+
+
+def _write(root: Path, relative: str, text: str) -> Path:
+    path = root / "news" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _import(*paths) -> str:
+    out = io.StringIO()
+    call_command("import_events", *map(str, paths), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_an_item_becomes_a_claim(tmp_path):
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/12/index.md", "### [2014-11-12](/news/2014/11/12/index.md)\n# Day\n")
+    _write(tmp_path, "README.md", "# The Context\n")
+    assert "1 created, 0 updated, 0 skipped" in _import(tmp_path)
+    claim = Claim.objects.get()
+    assert claim.statement == "Tanks cross the border near Novoazovsk."
+    assert str(claim.made) == "12 November 2014"
+    assert claim.details == "Columns of tanks are reported crossing the border."
+    assert [(s.outlet, s.url) for s in claim.sources.order_by("pk")] == [
+        ("BBC", "http://www.bbc.com/news/world-europe-1"),
+        ("Reuters", "http://www.reuters.com/article/2"),
+    ]
+    assert sorted(t.name for t in claim.tags.all()) == ["NATO", "Ukraine", "Україна"]
+    cover = EvidenceItem.objects.get()  # the cover image is an image, not a source
+    assert (cover.kind, cover.url, cover.file.name) == (
+        "photo", "http://ichef.bbci.co.uk/news/1024/tanks.jpg", ""
+    )  # fmt: skip
+    assert claim.evidence_links.get().relation == "context"
+
+
+def test_an_empty_summary_and_a_plural_sources_heading(tmp_path):
+    _import(_write(tmp_path, "2014/11/13/b.md", ITEM_B))
+    claim = Claim.objects.get()
+    assert claim.details == "" and claim.sources.get().outlet == "Voice of America"
+
+
+def test_related_items_are_linked_across_files_and_runs(tmp_path):
+    a = _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _import(a)
+    first = Claim.objects.get()
+    assert first.related.count() == 0  # b is not imported yet
+    _import(_write(tmp_path, "2014/11/13/b.md", ITEM_B))
+    second = Claim.objects.get(statement="Something later.")
+    assert list(first.related.all()) == [second]
+    assert list(second.related.all()) == [first]
+
+
+def test_importing_again_changes_nothing(tmp_path):
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/13/b.md", ITEM_B)
+    _import(tmp_path)
+    snapshot = sorted(Claim.objects.values_list("pk", "updated"))
+    assert "0 created, 0 updated, 2 skipped" in _import(tmp_path)
+    assert sorted(Claim.objects.values_list("pk", "updated")) == snapshot
+    assert EvidenceItem.objects.count() == 1 and Tag.objects.count() == 4
+
+
+def test_an_event_published_with_and_without_its_topic_is_one_claim(tmp_path):
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    prefixed = ITEM_A.replace("##### War in Donbass\n# Tanks", "# War in Donbass. Tanks")
+    prefixed = prefixed.replace("_Context: NATO, Ukraine_", "_Context: Donbass_")
+    _write(tmp_path, "2014/11/12/war-in-donbass-a.md", prefixed)
+    _import(tmp_path)
+    claim = Claim.objects.get()
+    assert claim.statement == "Tanks cross the border near Novoazovsk."
+    assert {t.name for t in claim.tags.all()} >= {"NATO", "Ukraine", "Donbass"}
+
+
+def test_a_malformed_file_is_reported_with_its_line_and_nothing_is_written(tmp_path):
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    broken = ITEM_B.replace("1. [Voice of America](http://www.voanews.com/content/x.html)",
+                            "Voice of America, somewhere")  # fmt: skip
+    path = _write(tmp_path, "2014/11/13/b.md", broken)
+    with pytest.raises(CommandError) as error:
+        _import(tmp_path)
+    assert str(error.value) == (
+        f"Nothing was imported. {path}:10: expected a numbered “[text](link)” entry, "
+        "found “Voice of America, somewhere”"
+    )
+    assert not Claim.objects.exists() and not EvidenceItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("### [2014-13-45](/news/2014/13/45/index.md)\n# X\n", 1, "“2014-13-45” is not a date"),
+        ("### [2014-11-12](/news/2014/11/12/index.md)\n\nNo headline.\n", 3,
+         "no “# headline” line after the date line"),
+    ],
+)  # fmt: skip
+def test_more_malformed_files(tmp_path, text, line, message):
+    path = _write(tmp_path, "2014/11/12/bad.md", text)
+    with pytest.raises(CommandError, match=f"{path}:{line}: {message}"):
+        _import(path)
+
+
+def test_a_missing_path_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="no such file or folder"):
+        _import(tmp_path / "nowhere")
+
+
+def test_the_shared_samples_import_with_the_seed_item():
+    if not SAMPLES.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{SAMPLES} is missing: CI must have ../shared beside the clone")
+        pytest.skip("../shared/samples is not beside this clone")
+    out = _import(SAMPLES)
+    assert "created" in out
+    seed = Claim.objects.get(
+        statement="NATO claims that Russian Army troops and military equipment have entered "
+        "Ukraine."
+    )
+    assert [(s.outlet, s.url) for s in seed.sources.all()] == [
+        ("BBC", "http://www.bbc.com/news/world-europe-30025138")
+    ]
+    assert {"NATO", "Ukraine"} <= {t.name for t in seed.tags.all()}
+    assert str(seed.made) == "12 November 2014"
+    assert "0 created, 0 updated" in _import(SAMPLES)
