@@ -127,3 +127,10 @@ def test_previews_are_served_as_jpeg_with_no_sniffing(client, item, researcher):
         assert response["Content-Type"] == "image/jpeg"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_the_page_title_is_the_items_title_only(client, item, researcher):
+    client.force_login(researcher)
+    html = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    assert "<title>Column · Corroborate</title>" in html
+    assert html.count('id="custody-heading"') == 1
