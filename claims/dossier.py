@@ -304,9 +304,13 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
         "claimants": [_claimant(c) for c in sorted(claimants.values(), key=lambda c: c.name)],
         "attributions": [_statement(a) for a in claim.attributions.all()],
         "denials": [_statement(d) for d in claim.denials.all()],
+        # Ordered by what the claims say, not by local ids: the same on every instance.
         "related_claims": [
             {"uuid": str(other.uuid), "statement": other.statement, "made": _partial(other.made)}
-            for other in claim.related.all()
+            for other in sorted(
+                claim.related.all(),
+                key=lambda c: (c.made.isoformat() if c.made else "", c.statement),
+            )
         ],
         "evidence": [_evidence(item) for item in items],
         "links": [

@@ -239,15 +239,17 @@ def _apply_event(event: Event, user) -> str:
     return outcome
 
 
-def _resolve_pending(user) -> int:
-    """Link every pending relation whose target file has now been imported."""
+def resolve_pending(user) -> int:
+    """Link every pending relation whose target has now been imported: a file path from
+    import_events, or "uuid:<claim uuid>" from a restored dossier."""
     pending = list(PendingRelation.objects.select_related("claim"))
+    keys = [p.target_key for p in pending]
     targets = {
         ref.key: ref.claim
-        for ref in ImportedFrom.objects.filter(
-            key__in=[p.target_key for p in pending]
-        ).select_related("claim")
+        for ref in ImportedFrom.objects.filter(key__in=keys).select_related("claim")
     }
+    uuids = [key.removeprefix("uuid:") for key in keys if key.startswith("uuid:")]
+    targets |= {f"uuid:{claim.uuid}": claim for claim in Claim.objects.filter(uuid__in=uuids)}
     linked = 0
     for relation in pending:
         target = targets.get(relation.target_key)
@@ -287,7 +289,7 @@ def import_events(
             setattr(report, outcome := _apply_event(event, user), getattr(report, outcome) + 1)
             if progress:
                 progress(number, len(events))
-        _resolve_pending(user)
+        resolve_pending(user)
     return report
 
 
