@@ -30,6 +30,7 @@ urlpatterns = [
         name="denial_delete",
     ),
     path("claimants/", views.claimant_list, name="claimant_list"),
+    path("claimants/export.csv", views.claimant_list_csv, name="claimant_list_csv"),
     path("claimants/new/", views.claimant_create, name="claimant_create"),
     path("claimants/<id:pk>/", views.claimant_detail, name="claimant_detail"),
     path("claimants/<id:pk>/edit/", views.claimant_update, name="claimant_update"),

@@ -6,8 +6,6 @@ and redirect with a message (post/redirect/get).
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +31,7 @@ from claims.forms import (
 from claims.models import Claim, Claimant, Denial, Tag
 from corroborate import history
 from corroborate.access import permission_required
+from corroborate.csv_export import csv_response
 from corroborate.forms import apply_validation_error, formset_actions
 from corroborate.pagination import paginate
 from corroborate.services import EditConflict
@@ -353,13 +352,6 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _attachment(response, name, inline=fmt in ("html", "pdf"))
 
 
-class _Echo:
-    """csv.writer writes a row here and gets it straight back, for streaming."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_COLUMNS = ["uuid", "id", "statement", "first_made", "precision", "verdict", "rating",
                "tags", "supporting_items", "contradicting_items", "denials", "url"]  # fmt: skip
 
@@ -368,24 +360,32 @@ CSV_COLUMNS = ["uuid", "id", "statement", "first_made", "precision", "verdict", 
 def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The claim list's current filtered selection as CSV, streamed row by row."""
     filterset = selectors.claim_list(request.GET)
-    writer = csv.writer(_Echo())
+    rows = (
+        [
+            claim.uuid, claim.pk, claim.statement,
+            claim.made.isoformat() if claim.made else "",
+            claim.made_on_precision if claim.made else "",
+            claim.get_verdict_display(), claim.rating.value,
+            "; ".join(tag.name for tag in claim.tags.all()),
+            claim.supporting, claim.contradicting, claim.denial_count,
+            absolute(reverse("claims:claim_detail", args=[claim.pk])),
+        ]
+        for claim in filterset.qs.iterator(chunk_size=500)
+    )  # fmt: skip
+    return csv_response("claims.csv", CSV_COLUMNS, rows)
 
-    def rows():
-        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-        yield writer.writerow(CSV_COLUMNS)
-        for claim in filterset.qs.iterator(chunk_size=500):
-            yield writer.writerow([
-                claim.uuid, claim.pk, claim.statement,
-                claim.made.isoformat() if claim.made else "",
-                claim.made_on_precision if claim.made else "",
-                claim.get_verdict_display(), claim.rating.value,
-                "; ".join(tag.name for tag in claim.tags.all()),
-                claim.supporting, claim.contradicting, claim.denial_count,
-                absolute(reverse("claims:claim_detail", args=[claim.pk])),
-            ])  # fmt: skip
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    return _attachment(response, "claims.csv")
+@permission_required("claims.view_claimant")
+def claimant_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    filterset = selectors.claimant_list(request.GET)
+    rows = (
+        [c.pk, c.name, c.get_kind_display(), c.parent.name if c.parent else "", c.country,
+         "; ".join(c.alias_list), c.claim_count,
+         absolute(reverse("claims:claimant_detail", args=[c.pk]))]
+        for c in filterset.qs.iterator(chunk_size=500)
+    )  # fmt: skip
+    columns = ["id", "name", "kind", "part_of", "country", "aliases", "claims", "url"]
+    return csv_response("claimants.csv", columns, rows)
 
 
 @permission_required("claims.view_claim", "evidence.view_evidenceitem")

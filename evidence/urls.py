@@ -7,6 +7,7 @@ app_name = "evidence"
 
 urlpatterns = [
     path("evidence/", views.evidence_list, name="evidence_list"),
+    path("evidence/export.csv", views.evidence_list_csv, name="evidence_list_csv"),
     path("evidence/new/", views.evidence_create, name="evidence_create"),
     path("evidence/<id:pk>/", views.evidence_detail, name="evidence_detail"),
     path("evidence/<id:pk>/edit/", views.evidence_update, name="evidence_update"),

@@ -10,13 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from claims.dossier import absolute
 from claims.models import Claim
 from corroborate import history
 from corroborate.access import permission_required, require_perm
+from corroborate.csv_export import csv_response
 from corroborate.forms import apply_validation_error
 from corroborate.pagination import paginate
 from corroborate.services import EditConflict
@@ -39,6 +42,31 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         "evidence/evidence_list.html",
         {"filter": filterset, "page": page, "linked_claim": claim},
     )
+
+
+@permission_required("evidence.view_evidenceitem")
+def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    filterset = selectors.evidence_list(request.GET)
+    columns = ["uuid", "id", "kind", "title", "provider", "captured_from", "captured_to",
+               "published", "location", "latitude", "longitude", "review_status", "sha256",
+               "size", "media_type", "claims", "url"]  # fmt: skip
+
+    def rows():
+        for item in filterset.qs.iterator(chunk_size=500):
+            start, end = item.captured
+            yield [
+                item.uuid, item.pk, item.get_kind_display(), item.title,
+                item.provider.name if item.provider else "",
+                start.isoformat() if start else "", end.isoformat() if end else "",
+                item.published.isoformat() if item.published else "",
+                item.location_name, item.latitude if item.latitude is not None else "",
+                item.longitude if item.longitude is not None else "",
+                item.get_review_status_display(), item.sha256, item.size_bytes or "",
+                item.media_type, item.link_count,
+                absolute(reverse("evidence:evidence_detail", args=[item.pk])),
+            ]  # fmt: skip
+
+    return csv_response("evidence.csv", columns, rows())
 
 
 @permission_required("evidence.view_evidenceitem")
