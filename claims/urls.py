@@ -9,6 +9,7 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/export.csv", views.claim_list_csv, name="claim_list_csv"),
+    path("claims/import/", views.claim_import_csv, name="claim_import_csv"),
     path("claims/dossiers.zip", views.claim_list_dossiers, name="claim_list_dossiers"),
     path(
         "claims/<id:pk>/dossier.<dossier_format:fmt>",

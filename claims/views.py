@@ -6,6 +6,7 @@ and redirect with a message (post/redirect/get).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from claims import export, selectors, services
+from claims import csv_import, export, selectors, services
 from claims.balance import balance, flags
 from claims.dossier import absolute
 from claims.dossier import build as build_dossier
@@ -404,3 +405,52 @@ def claim_list_dossiers(request: HttpRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(export.stream_zip(members()), content_type="application/zip")
     return _attachment(response, "dossiers.zip")
+
+
+# Importing claims from CSV -----------------------------------------------------------------
+
+
+class _CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with a header row. Columns: ") + ", ".join(csv_import.COLUMNS),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("claims.add_claim", "claims.add_source")
+def claim_import_csv(request: HttpRequest) -> HttpResponse:
+    """Upload, preview with per-row errors, then confirm: nothing is saved before that."""
+    form = _CsvUploadForm()
+    rows, token, problem = None, "", ""
+    if request.method == "POST":
+        try:
+            if "confirm" in request.POST:
+                text = csv_import.unsign(request.POST.get("token", ""))
+            else:
+                form = _CsvUploadForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    raise csv_import.CsvError(" ".join(form.errors.get("file", [])))
+                text = csv_import.read_upload(form.cleaned_data["file"])
+            rows = csv_import.parse(text)
+        except csv_import.CsvError as error:
+            problem = str(error)
+        else:
+            bad = [row for row in rows if row.errors]
+            if "confirm" in request.POST and not bad:
+                created = csv_import.save(rows, request.user)
+                messages.success(request, _("Imported %(n)d claims.") % {"n": len(created)})
+                return redirect("claims:claim_list")
+            token = csv_import.sign(text)
+            if bad:
+                messages.error(
+                    request,
+                    _("%(n)d of %(total)d rows need fixing; nothing was saved.")
+                    % {"n": len(bad), "total": len(rows)},
+                )
+    return render(
+        request,
+        "claims/claim_import.html",
+        {"form": form, "rows": rows, "token": token, "problem": problem,
+         "has_errors": any(r.errors for r in rows or [])},
+    )  # fmt: skip
