@@ -248,6 +248,10 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     def rating(self) -> Rating:
         return VERDICT_RATINGS[self.verdict]
 
+    @property
+    def tag_names(self) -> list[str]:
+        return sorted(tag.name for tag in self.tags.all())
+
 
 class Source(TimeStampedModel):
     """Where a claim was reported: an article, a press release, a post."""

@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
 
 import corroborate.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
+from claims.api import ClaimantViewSet, ClaimViewSet, TagViewSet
 from corroborate import views
+
+# A simple router: the API's root is its documentation, not a listing view.
+api_router = SimpleRouter()
+api_router.register("claims", ClaimViewSet)
+api_router.register("claimants", ClaimantViewSet)
+api_router.register("tags", TagViewSet)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,6 +21,17 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_router.urls)),
+    path(
+        "api/v1/schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api_schema",
+    ),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated]),
+        name="api_docs",
+    ),
     path("", include("claims.urls")),
     path("", include("evidence.urls")),
 ]
