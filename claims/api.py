@@ -7,7 +7,16 @@ from rest_framework import serializers, viewsets
 
 from claims import services
 from claims.filters import ClaimantFilterSet, ClaimFilterSet
-from claims.models import Claim, Claimant, ClaimantKind, Tag, Verdict
+from claims.models import (
+    Attribution,
+    Claim,
+    Claimant,
+    ClaimantKind,
+    Denial,
+    Source,
+    Tag,
+    Verdict,
+)
 from corroborate.api import PartialDateField
 
 
@@ -134,3 +143,115 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TagSerializer
     queryset = Tag.objects.all()
     filterset_fields = ["name"]
+
+
+class _StatementFields:
+    """Maps the API's "stated" partial date onto the model's two columns."""
+
+    @staticmethod
+    def statement_fields(data: dict, names: tuple[str, ...]) -> dict:
+        fields = {k: data[k] for k in names if k in data}
+        if "stated" in data:
+            stated = data["stated"]
+            fields["stated_on"] = stated.value if stated else None
+            fields["stated_on_precision"] = stated.precision if stated else "day"
+        return fields
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "claim", "outlet", "url", "title", "published_on", "archived_url"]
+        read_only_fields = ["id"]
+
+    def create(self, data):
+        return services.source_add(by=self.context["request"].user, **data)
+
+    def update(self, source, data):
+        data.pop("claim", None)  # a source stays with its claim
+        return services.source_update(source=source, data=data, by=self.context["request"].user)
+
+
+class _WriteThroughServices(viewsets.ModelViewSet):
+    delete_service = None
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(instance, self.request.user)
+
+
+class SourceViewSet(_WriteThroughServices):
+    """A claim's sources. Filter: claim."""
+
+    serializer_class = SourceSerializer
+    queryset = Source.objects.all()
+    filterset_fields = ["claim"]
+
+    @staticmethod
+    def delete_service(source, user):
+        services.source_delete(source=source, by=user)
+
+
+class AttributionSerializer(_StatementFields, serializers.ModelSerializer):
+    stated = PartialDateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Attribution
+        fields = ["id", "claim", "claimant", "role", "stated", "quote", "source"]
+        read_only_fields = ["id"]
+
+    def create(self, data):
+        fields = self.statement_fields(data, ("claim", "claimant", "role", "quote", "source"))
+        return services.attribution_create(created_by=self.context["request"].user, **fields)
+
+    def update(self, attribution, data):
+        fields = self.statement_fields(data, ("claimant", "role", "quote", "source"))
+        return services.attribution_update(
+            attribution=attribution, data=fields, by=self.context["request"].user
+        )
+
+
+class AttributionViewSet(_WriteThroughServices):
+    """Who made, endorsed or repeated a claim. Filters: claim, claimant, role."""
+
+    serializer_class = AttributionSerializer
+    queryset = Attribution.objects.all()
+    filterset_fields = ["claim", "claimant", "role"]
+
+    @staticmethod
+    def delete_service(attribution, user):
+        services.attribution_delete(attribution=attribution, by=user)
+
+
+class DenialSerializer(_StatementFields, serializers.ModelSerializer):
+    stated = PartialDateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Denial
+        fields = ["id", "claim", "claimant", "kind", "stated", "quote", "source", "version"]
+        read_only_fields = ["id"]
+
+    def create(self, data):
+        fields = self.statement_fields(data, ("claim", "claimant", "kind", "quote", "source"))
+        return services.denial_create(created_by=self.context["request"].user, **fields)
+
+    def update(self, denial, data):
+        fields = self.statement_fields(data, ("claimant", "kind", "quote", "source"))
+        return services.denial_update(
+            denial=denial,
+            data=fields,
+            by=self.context["request"].user,
+            expected_version=data.get("version"),
+        )
+
+
+class DenialViewSet(_WriteThroughServices):
+    """Denials of claims. Filters: claim, claimant, kind."""
+
+    serializer_class = DenialSerializer
+    queryset = Denial.objects.all()
+    filterset_fields = ["claim", "claimant", "kind"]
+
+    @staticmethod
+    def delete_service(denial, user):
+        services.denial_delete(denial=denial, by=user)

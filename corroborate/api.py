@@ -16,6 +16,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from corroborate.dates import DatePrecision, PartialDate
 from corroborate.forms import parse_partial_date
 from corroborate.services import EditConflict
 
@@ -94,6 +95,8 @@ class PartialDateField(serializers.Field):
     {"date": "2014-06", "precision": "month", "text": "June 2014"} out."""
 
     def to_representation(self, value):
+        if not isinstance(value, PartialDate):  # a plain date column: known to the day
+            value = PartialDate(value, DatePrecision.DAY)
         return {"date": value.isoformat(), "precision": value.precision, "text": str(value)}
 
     def to_internal_value(self, data):

@@ -2,10 +2,13 @@
 
 import django_filters as filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.Filter):
     """A record id in a query string, refused with a message when it cannot be one."""
 

@@ -137,6 +137,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name each for choice sets that several serializers use.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "evidence.models.ReviewStatus",
+        "MediaAuthenticityEnum": "evidence.models.MediaAuthenticity",
+    },
 }
 
 # Dossiers: the address their links point to, and the organisation named as author of

@@ -6,14 +6,27 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 import corroborate.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
-from claims.api import ClaimantViewSet, ClaimViewSet, TagViewSet
+from claims.api import (
+    AttributionViewSet,
+    ClaimantViewSet,
+    ClaimViewSet,
+    DenialViewSet,
+    SourceViewSet,
+    TagViewSet,
+)
 from corroborate import views
+from evidence.api import EvidenceLinkViewSet, EvidenceViewSet
 
 # A simple router: the API's root is its documentation, not a listing view.
 api_router = SimpleRouter()
 api_router.register("claims", ClaimViewSet)
 api_router.register("claimants", ClaimantViewSet)
 api_router.register("tags", TagViewSet)
+api_router.register("sources", SourceViewSet)
+api_router.register("attributions", AttributionViewSet)
+api_router.register("denials", DenialViewSet)
+api_router.register("evidence", EvidenceViewSet)
+api_router.register("links", EvidenceLinkViewSet)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

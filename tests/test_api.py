@@ -130,3 +130,115 @@ def test_schema_and_docs_need_login_and_load_nothing_from_a_cdn(client, research
     docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+ENDPOINTS = ["claims", "claimants", "tags", "sources", "attributions", "denials", "evidence",
+             "links"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_every_endpoint_refuses_anonymous_and_outsiders(api, outsider, name):
+    assert api.get(f"/api/v1/{name}/").status_code == 401
+    assert _as(api, outsider).get(f"/api/v1/{name}/").status_code == 403
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_every_endpoint_lists_for_researchers(api, researcher, name):
+    response = _as(api, researcher).get(f"/api/v1/{name}/")
+    assert response.status_code == 200 and "results" in response.json()
+
+
+def test_sources_attributions_and_denials(api, researcher):
+    _as(api, researcher)
+    claim, nato = ClaimFactory(), ClaimantFactory(name="NATO")
+    source = api.post("/api/v1/sources/", {"claim": claim.pk, "outlet": "BBC",
+                      "url": "https://bbc.com/a"}, format="json")  # fmt: skip
+    assert source.status_code == 201
+    said = api.post("/api/v1/attributions/", {"claim": claim.pk, "claimant": nato.pk,
+                    "role": "endorser", "stated": "12 June 2014",
+                    "source": source.json()["id"]}, format="json")  # fmt: skip
+    assert said.status_code == 201 and said.json()["stated"]["text"] == "12 June 2014"
+    denial = api.post("/api/v1/denials/", {"claim": claim.pk, "claimant": nato.pk,
+                      "quote": "fake"}, format="json")  # fmt: skip
+    assert denial.status_code == 201
+    assert api.get("/api/v1/denials/", {"claim": claim.pk}).json()["count"] == 1
+    assert api.delete(f"/api/v1/denials/{denial.json()['id']}/").status_code == 204
+    assert not claim.denials.exists()
+    assert HistoryEntry.objects.filter(model="claims.denial", action="deleted").exists()
+    other = ClaimFactory()
+    foreign = api.post("/api/v1/attributions/", {"claim": other.pk, "claimant": nato.pk,
+                       "source": source.json()["id"]}, format="json")  # fmt: skip
+    assert foreign.status_code == 400
+    assert foreign.json()["source"] == ["Choose one of this claim's sources."]
+
+
+def test_evidence_upload_goes_through_the_intake(api, researcher):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.models import EvidenceItem
+    from tests import files
+
+    _as(api, researcher)
+    created = api.post("/api/v1/evidence/", {"kind": "photo", "title": "Column",
+                       "captured_from": "11 June 2014",
+                       "file": SimpleUploadedFile("c.jpg", files.jpeg_with_exif())},
+                       format="multipart")  # fmt: skip
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["media_type"] == "image/jpeg" and len(body["sha256"]) == 64
+    assert body["metadata"]["exif"]["camera_make"] == "TestCam"
+    assert body["captured_from"]["text"] == "11 June 2014" and body["review_status"] == "pending"
+    refused = api.post("/api/v1/evidence/", {"kind": "photo", "title": "Page",
+                       "file": SimpleUploadedFile("p.jpg", files.HTML_AS_JPEG)},
+                       format="multipart")  # fmt: skip
+    assert refused.status_code == 400
+    assert "this one is an HTML document" in refused.json()["file"][0]
+    again = api.post("/api/v1/evidence/", {"kind": "photo", "title": "Again",
+                     "file": SimpleUploadedFile("c2.jpg", files.jpeg_with_exif())},
+                     format="multipart")  # fmt: skip
+    assert again.status_code == 400 and "already evidence" in again.json()["file"][0]
+    assert EvidenceItem.objects.count() == 1
+    item_id = body["id"]
+    cannot = api.patch(f"/api/v1/evidence/{item_id}/", {"review_status": "approved"},
+                       format="json")  # fmt: skip
+    assert cannot.status_code == 200 and cannot.json()["review_status"] == "pending"
+
+
+def test_review_permissions_and_four_eyes(api, researcher, reviewer):
+    from tests.factories import EvidenceItemFactory
+
+    mine = EvidenceItemFactory(created_by=reviewer)
+    theirs = EvidenceItemFactory(created_by=researcher)
+    refused = _as(api, researcher).post(f"/api/v1/evidence/{theirs.pk}/review/",
+                                        {"status": "approved"}, format="json")  # fmt: skip
+    assert refused.status_code == 403
+    api = _as(APIClient(), reviewer)
+    own = api.post(f"/api/v1/evidence/{mine.pk}/review/", {"status": "approved"}, format="json")
+    assert own.status_code == 400
+    assert own.json()["review_status"] == [
+        "You added this evidence item, so someone else must review it."
+    ]
+    no_note = api.post(f"/api/v1/evidence/{theirs.pk}/review/", {"status": "rejected"},
+                       format="json")  # fmt: skip
+    assert no_note.status_code == 400 and "a note is required" in no_note.json()["review_note"][0]
+    decision = {"status": "approved", "authenticity": "OriginalMediaContent"}
+    ok = api.post(f"/api/v1/evidence/{theirs.pk}/review/", decision, format="json")
+    assert ok.status_code == 200 and ok.json()["review_status"] == "approved"
+    assert ok.json()["media_authenticity"] == "OriginalMediaContent"
+
+
+def test_links_through_the_api_enter_the_custody_log(api, researcher):
+    from evidence.models import CustodyEvent
+    from tests.factories import EvidenceItemFactory
+
+    claim, item = ClaimFactory(), EvidenceItemFactory()
+    _as(api, researcher)
+    link = api.post("/api/v1/links/", {"claim": claim.pk, "evidence": item.pk,
+                    "relation": "contradicts", "strength": "strong"}, format="json")  # fmt: skip
+    assert link.status_code == 201
+    twice = api.post("/api/v1/links/", {"claim": claim.pk, "evidence": item.pk,
+                     "relation": "supports"}, format="json")  # fmt: skip
+    assert twice.status_code == 400
+    assert api.delete(f"/api/v1/links/{link.json()['id']}/").status_code == 204
+    actions = list(CustodyEvent.objects.filter(evidence=item).values_list("action", flat=True))
+    assert actions == ["linked", "unlinked"]
