@@ -482,7 +482,9 @@ def _host(url: str) -> str:
     return url.split("/")[2] if url.count("/") >= 2 else url
 
 
-def import_claimreview(paths: Iterable[Path], *, user) -> Report:
+def import_claimreview(
+    paths: Iterable[Path], *, user, progress: Callable[[int, int], None] | None = None
+) -> Report:
     """Import ClaimReview JSON-LD files; all or nothing."""
     import json
 
@@ -499,7 +501,9 @@ def import_claimreview(paths: Iterable[Path], *, user) -> Report:
         reviews.extend(parse_claimreview(data, Path(path)))
     report = Report()
     with transaction.atomic():
-        for review in reviews:
+        for number, review in enumerate(reviews, start=1):
             outcome = _apply_review(review, user)
             setattr(report, outcome, getattr(report, outcome) + 1)
+            if progress:
+                progress(number, len(reviews))
     return report

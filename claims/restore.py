@@ -76,13 +76,16 @@ def _read(path: Path) -> tuple[dict, _Source]:
         raise ImportError_(path, line, "not a dossier: not JSON") from None
 
 
-def _check(data: dict, source: _Source) -> None:
+def _check(data: dict, source: _Source, progress=None) -> None:
     path = source.path
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportError_(path, 0, "not a Corroborate dossier")
     if data.get("format_version") != FORMAT_VERSION:
         raise ImportError_(path, 0, f"dossier format {data.get('format_version')} is not supported")
-    for entry in data.get("evidence", []):
+    entries = data.get("evidence", [])
+    for number, entry in enumerate(entries, start=1):
+        if progress:
+            progress(number, len(entries))
         file = entry.get("file")
         if not file or source.archive is None:
             continue
@@ -258,11 +261,11 @@ def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
     return item
 
 
-def import_dossier(path: Path, *, user) -> tuple[Claim, Report]:
-    """Restore one dossier; all or nothing."""
+def import_dossier(path: Path, *, user, progress=None) -> tuple[Claim, Report]:
+    """Restore one dossier; all or nothing. `progress` follows the file checks."""
     data, source = _read(path)
     try:
-        _check(data, source)
+        _check(data, source, progress)
         report = Report()
         with transaction.atomic():
             claim = _restore(data, source, user, report)

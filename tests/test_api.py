@@ -242,3 +242,13 @@ def test_links_through_the_api_enter_the_custody_log(api, researcher):
     assert api.delete(f"/api/v1/links/{link.json()['id']}/").status_code == 204
     actions = list(CustodyEvent.objects.filter(evidence=item).values_list("action", flat=True))
     assert actions == ["linked", "unlinked"]
+
+
+def test_a_token_is_issued_for_a_username_and_password(api, researcher):
+    refused = api.post("/api/v1/token/", {"username": "rita", "password": "wrong"}, format="json")
+    assert refused.status_code == 400
+    issued = api.post("/api/v1/token/", {"username": "rita",
+                      "password": "correct horse battery staple"}, format="json")  # fmt: skip
+    token = issued.json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/claims/").status_code == 200

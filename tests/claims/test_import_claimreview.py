@@ -113,3 +113,12 @@ def test_bad_files_are_refused_with_nothing_written(tmp_path, content, message):
     with pytest.raises(CommandError, match=message):
         _import(tmp_path, "bad.json", content)
     assert not Claim.objects.exists() and not Claimant.objects.exists()
+
+
+def test_a_progress_bar_is_shown(tmp_path):
+    second = dict(REVIEW, claimReviewed="Another claim.")
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([REVIEW, second]), encoding="utf-8")
+    err = io.StringIO()
+    call_command("import_claimreview", str(path), stdout=io.StringIO(), stderr=err)
+    assert "] 2/2" in err.getvalue()

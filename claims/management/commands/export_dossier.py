@@ -1,4 +1,3 @@
-import sys
 import uuid
 from pathlib import Path
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims import export
 from claims.dossier import build
 from claims.models import Claim
+from corroborate.progress import progress_bar
 
 WRITERS = {
     "html": lambda dossier: export.render_html(dossier).encode(),
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             if exporter is None:
                 raise CommandError(f"No user “{user}”.")
         several = len(found) > 1 or output.is_dir()
+        progress = progress_bar("exporting ", stream=self.stderr)
         if several:
             output.mkdir(parents=True, exist_ok=True)
         for number, claim in enumerate(found, start=1):
@@ -66,15 +67,7 @@ class Command(BaseCommand):
                 path.write_bytes(data)
                 size = len(data)
             export.record_export(dossier, user=exporter, what=f"{format.upper()} (command line)")
+            progress(number, len(found))
             if several:
-                self._progress(number, len(found), path, size)
+                self.stdout.write(f"{path} ({size / 1e6:.1f} MB)")
         self.stdout.write(self.style.SUCCESS(f"Exported {len(found)} dossier(s) to {output}."))
-
-    def _progress(self, done: int, total: int, path: Path, size: int) -> None:
-        width = 30
-        filled = round(width * done / total)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total} {path.name} ({size / 1e6:.1f} MB)")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()

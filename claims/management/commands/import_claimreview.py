@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.importers import ImportError_, import_claimreview
 from claims.management.commands.import_events import importer_user
+from corroborate.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -20,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, user, **options) -> None:
         try:
-            report = import_claimreview(files, user=importer_user(user))
+            report = import_claimreview(
+                files, user=importer_user(user), progress=progress_bar(stream=self.stderr)
+            )
         except ImportError_ as error:
             raise CommandError(f"Nothing was imported. {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Imported reviewed claims: {report}."))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.importers import ImportError_
 from claims.management.commands.import_events import importer_user
 from claims.restore import import_dossier
+from corroborate.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -20,7 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, user, **options) -> None:
         try:
-            claim, report = import_dossier(file, user=importer_user(user))
+            claim, report = import_dossier(
+                file,
+                user=importer_user(user),
+                progress=progress_bar("checking files ", stream=self.stderr),
+            )
         except ImportError_ as error:
             raise CommandError(f"Nothing was imported. {error}") from None
         self.stdout.write(

@@ -1,10 +1,10 @@
-import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.importers import ImportError_, import_events
+from corroborate.progress import progress_bar
 
 IMPORTER_USERNAME = "importer"
 
@@ -37,19 +37,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, user, **options) -> None:
         try:
-            report = import_events(paths, user=importer_user(user), progress=self._progress)
+            report = import_events(
+                paths, user=importer_user(user), progress=progress_bar(stream=self.stderr)
+            )
         except ImportError_ as error:
             raise CommandError(f"Nothing was imported. {error}") from None
         for note in report.notes:
             self.stderr.write(note)
         self.stdout.write(self.style.SUCCESS(f"Imported news items: {report}."))
-
-    def _progress(self, done: int, total: int) -> None:
-        if total < 2:
-            return
-        width = 30
-        filled = round(width * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
