@@ -21,7 +21,7 @@ from claims.models import Attribution, Claim, ClaimantKind, Denial
 from claims.selectors import claim_detail
 from corroborate import history
 from corroborate.dates import PartialDate
-from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
+from evidence.models import EvidenceItem, ReviewStatus
 
 FORMAT = "corroborate-dossier"
 FORMAT_VERSION = 1
@@ -245,22 +245,10 @@ def media_review(item: EvidenceItem) -> dict:
 # Building ----------------------------------------------------------------------------------
 
 
-def _load(claim_pk: int) -> Claim:
-    claim = claim_detail(claim_pk)
-    # The evidence page's custody and reviewer are needed too; one query each.
-    links = list(
-        EvidenceLink.objects.filter(claim=claim)
-        .select_related("evidence__provider", "evidence__reviewed_by", "created_by")
-        .order_by("relation", "pk")
-    )
-    claim._dossier_links = links
-    return claim
-
-
 def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) -> Dossier:
     """Assemble the dossier of a claim."""
-    claim = _load(claim_pk)
-    links = claim._dossier_links
+    claim = claim_detail(claim_pk)
+    links = list(claim.evidence_links.all())
     weighed = balance(links)
     wanted = {ReviewStatus.APPROVED, *(UNREVIEWED if include_unreviewed else ())}
     included = [link for link in links if link.evidence.review_status in wanted]

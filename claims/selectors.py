@@ -11,7 +11,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -71,9 +70,11 @@ def claim_detail(pk: int) -> Claim:
         Prefetch("related", queryset=Claim.objects.order_by("-made_on")),
         Prefetch(
             "evidence_links",
-            queryset=EvidenceLink.objects.select_related("evidence", "evidence__provider").order_by(
-                STRONGEST_FIRST, "evidence__title"
-            ),
+            # Reviewer and author come along for the dossier (joins, not queries); ties are
+            # broken by UUID so that the order is the same on every instance.
+            queryset=EvidenceLink.objects.select_related(
+                "evidence__provider", "evidence__reviewed_by", "created_by"
+            ).order_by(STRONGEST_FIRST, "evidence__title", "evidence__uuid"),
         ),
     )
     return get_object_or_404(queryset, pk=pk)
@@ -173,10 +174,6 @@ def claimant_detail(pk: int) -> Claimant:
         "evidence_provided",
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def claim_choices() -> QuerySet[Claim]:
-    return Claim.objects.only("pk", "statement").order_by("statement")
 
 
 @dataclass(frozen=True)
