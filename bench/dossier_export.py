@@ -65,8 +65,8 @@ def main() -> int:
               flush=True)  # fmt: skip
         claim = make_evidence(workdir, args.files, researcher())
 
-        from claims import export
-        from claims.dossier import build
+        from dossiers import export
+        from dossiers.build import build
         from evidence.models import EvidenceItem
 
         sampler = Sampler()

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
 from claims.services import CLAIM_MANY
-from corroborate import history
-from corroborate.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline, HistoryAdmin
-from evidence.models import EvidenceLink
+from core import history
+from core.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline, HistoryAdmin
 
 
 class _ClaimSourcesOnly:
@@ -46,14 +45,6 @@ class DenialInline(_ClaimSourcesOnly, BaseTabularInline):
     fields = ("claimant", "kind", "stated_on", "stated_on_precision", "quote", "source")
 
 
-class EvidenceLinkInline(BaseTabularInline):
-    model = EvidenceLink
-    fk_name = "claim"
-    extra = 0
-    autocomplete_fields = ("evidence",)
-    fields = ("evidence", "relation", "strength", "rationale")
-
-
 @admin.register(Claim)
 class ClaimAdmin(AuthoredAdmin):
     list_display = ("statement", "made_display", "verdict", "created_by", "updated")
@@ -76,7 +67,8 @@ class ClaimAdmin(AuthoredAdmin):
         (_("Related claims"), {"fields": ("related",)}),
         (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
     )
-    inlines = (SourceInline, AttributionInline, DenialInline, EvidenceLinkInline)
+    # The evidence app adds its links here (evidence/admin.py).
+    inlines = (SourceInline, AttributionInline, DenialInline)
 
     def save_related(self, request, form, formsets, change):
         # Tags and related claims are saved after the claim itself: record them here.

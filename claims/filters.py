@@ -1,109 +1,13 @@
-"""FilterSets for the claim and claimant lists; the filter state lives in the URL."""
+"""FilterSet for the claimant list; the filter state lives in the URL."""
 
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from claims.balance import FLAGS, flag_condition
-from claims.models import Attribution, Claim, Claimant, ClaimantKind, Denial, Source, Tag, Verdict
-from corroborate.dates import period_reaches
-from evidence.models import EvidenceLink, Relation
-
-_DATE = forms.DateInput(attrs={"type": "date"})
-_YES_NO = (("yes", _("Yes")), ("no", _("No")))
-ANY = _("Any")
-
-SORTS = {
-    "-made": ("-made_on", "-pk"),
-    "made": ("made_on", "pk"),
-    "-updated": ("-updated", "-pk"),
-}
-SORT_CHOICES = (
-    ("-made", _("Newest first")),
-    ("made", _("Oldest first")),
-    ("-updated", _("Recently changed")),
-)
-
-
-class ClaimFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label=_("Search"), method="search")
-    verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices, empty_label=ANY)
-    tag = filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.order_by("name"), empty_label=ANY
-    )
-    claimant = filters.ModelChoiceFilter(
-        label=_("Claimant (any role)"),
-        queryset=Claimant.objects.order_by("name"),
-        method="by_claimant",
-        empty_label=ANY,
-    )
-    denied = filters.ChoiceFilter(
-        label=_("Denied"), choices=_YES_NO, method="by_denied", empty_label=ANY
-    )
-    contradicted = filters.ChoiceFilter(
-        label=_("Has contradicting evidence"),
-        choices=_YES_NO,
-        method="by_contradicted",
-        empty_label=ANY,
-    )
-    flags = filters.MultipleChoiceFilter(
-        label=_("Flags"),
-        # "Denied" is the yes/no filter above.
-        choices=[(key, flag.label) for key, flag in FLAGS.items() if key != "denied"],
-        method="by_flags",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    made_from = filters.DateFilter(label=_("Made from"), method="made_from_day", widget=_DATE)
-    made_to = filters.DateFilter(
-        label=_("Made until"), field_name="made_on", lookup_expr="lte", widget=_DATE
-    )
-    sort = filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None
-    )
-
-    class Meta:
-        model = Claim
-        fields: list[str] = []
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Statement, details and the claim's sources (outlet, title, URL), any script."""
-        sources = Source.objects.filter(claim=OuterRef("pk")).filter(
-            Q(outlet__icontains=value) | Q(title__icontains=value) | Q(url__icontains=value)
-        )
-        return queryset.filter(
-            Q(statement__icontains=value) | Q(details__icontains=value) | Exists(sources)
-        )
-
-    def by_claimant(self, queryset: QuerySet, name: str, value: Claimant) -> QuerySet:
-        said = Attribution.objects.filter(claim=OuterRef("pk"), claimant=value)
-        denied = Denial.objects.filter(claim=OuterRef("pk"), claimant=value)
-        return queryset.filter(Exists(said) | Exists(denied))
-
-    def by_denied(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        denials = Exists(Denial.objects.filter(claim=OuterRef("pk")))
-        return queryset.filter(denials if value == "yes" else ~denials)
-
-    def by_contradicted(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        links = Exists(
-            EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=Relation.CONTRADICTS)
-        )
-        return queryset.filter(links if value == "yes" else ~links)
-
-    def by_flags(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        """Claims with every chosen flag raised (the queryset carries the balance)."""
-        for key in value:
-            queryset = queryset.filter(flag_condition(key))
-        return queryset
-
-    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.order_by(*SORTS[value])
-
-    def made_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # "June 2014" was made from 15 June too: compare whole periods, not first days.
-        return queryset.filter(period_reaches("made_on", "made_on_precision", value))
+from claims.models import Claimant, ClaimantKind
+from core.filters import ANY
 
 
 def _countries() -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
-from corroborate.concurrency import ConflictCheckedForm
-from corroborate.forms import (
+from core.concurrency import ConflictCheckedForm
+from core.forms import (
     PartialDateField,
     PartialDateFormMixin,
     WorkbenchFormMixin,

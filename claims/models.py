@@ -11,14 +11,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from corroborate.dates import (
+from core.dates import (
     PartialDate,
     PartialDatesModel,
     normalised_date_constraint,
     partial_date,
     precision_field,
 )
-from corroborate.models import AuthoredModel, TimeStampedModel, VersionedModel
+from core.models import AuthoredModel, TimeStampedModel, VersionedModel
 
 
 def name_key(name: str) -> str:

@@ -25,14 +25,16 @@ from claims.models import (
     ClaimantKind,
     Denial,
     DenialKind,
+    ImportedFrom,
+    PendingRelation,
     Source,
     Tag,
     Verdict,
     name_key,
 )
-from corroborate import history
-from corroborate.dates import DatePrecision
-from corroborate.services import created, deleted, model_update, validated_save
+from core import history
+from core.dates import DatePrecision
+from core.services import created, deleted, model_update, validated_save
 
 User = AbstractBaseUser
 
@@ -317,3 +319,33 @@ def denial_update(
 
 def denial_delete(*, denial: Denial, by: User) -> None:
     deleted(denial, by=by)
+
+
+# Relations named before their target existed (importers, restored dossiers) ----------------
+
+
+@transaction.atomic
+def pending_relations_resolve(*, by: User) -> int:
+    """Link every pending relation whose target now exists: a file path an importer
+    recorded, or "uuid:<claim uuid>" from a restored dossier. Returns how many were linked."""
+    pending = list(PendingRelation.objects.select_related("claim"))
+    keys = [p.target_key for p in pending]
+    targets = {
+        ref.key: ref.claim
+        for ref in ImportedFrom.objects.filter(key__in=keys).select_related("claim")
+    }
+    uuids = [key.removeprefix("uuid:") for key in keys if key.startswith("uuid:")]
+    targets |= {f"uuid:{claim.uuid}": claim for claim in Claim.objects.filter(uuid__in=uuids)}
+    linked = 0
+    for relation in pending:
+        target = targets.get(relation.target_key)
+        if target is None:
+            continue
+        if (
+            target.pk != relation.claim_id
+            and not relation.claim.related.filter(pk=target.pk).exists()
+        ):
+            claim_relate(claim=relation.claim, other=target, by=by)
+            linked += 1
+        PendingRelation.objects.filter(pk=relation.pk).delete()
+    return linked

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from corroborate.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,9 +40,16 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "corroborate.apps.CorroborateConfig",
+    # Each app imports only those above it: core, then the domain apps (claims, evidence),
+    # then what spans them. The site package (settings, URLs) comes last and is no app.
+    "core.apps.CoreConfig",
     "claims",
     "evidence",
+    "assessment",
+    "dossiers",
+    "imports",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login except those marked @login_not_required (the login page).
-    "corroborate.api.SiteLoginRequiredMiddleware",
+    "corroborate.middleware.SiteLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -121,11 +128,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["corroborate.api.ModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "corroborate.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.base.ModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "api.base.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "corroborate.api.exception_handler",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {

@@ -1,33 +1,27 @@
+"""The site's URLs: the one place that sees every app, so it assembles their pages.
+
+The "claims" namespace gathers the claim pages of four apps: editing (claims), the pages
+that weigh evidence (assessment), dossiers and the CSV import. Each app lists its own
+patterns; none of them has to import another app's views for it.
+"""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.routers import SimpleRouter
 
-import corroborate.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
-from claims.api import (
-    AttributionViewSet,
-    ClaimantViewSet,
-    ClaimViewSet,
-    DenialViewSet,
-    SourceViewSet,
-    TagViewSet,
-)
+import core.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
+from assessment import urls as assessment_urls
+from claims import urls as claims_urls
 from corroborate import views
-from evidence.api import EvidenceLinkViewSet, EvidenceViewSet
+from dossiers import urls as dossiers_urls
+from imports import urls as imports_urls
 
-# A simple router: the API's root is its documentation, not a listing view.
-api_router = SimpleRouter()
-api_router.register("claims", ClaimViewSet)
-api_router.register("claimants", ClaimantViewSet)
-api_router.register("tags", TagViewSet)
-api_router.register("sources", SourceViewSet)
-api_router.register("attributions", AttributionViewSet)
-api_router.register("denials", DenialViewSet)
-api_router.register("evidence", EvidenceViewSet)
-api_router.register("links", EvidenceLinkViewSet)
+claim_pages = [
+    *assessment_urls.urlpatterns,
+    *claims_urls.urlpatterns,
+    *dossiers_urls.urlpatterns,
+    *imports_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -35,19 +29,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/v1/token/", obtain_auth_token, name="api_token"),
-    path("api/v1/", include(api_router.urls)),
-    path(
-        "api/v1/schema/",
-        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
-        name="api_schema",
-    ),
-    path(
-        "api/v1/docs/",
-        SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated]),
-        name="api_docs",
-    ),
-    path("", include("claims.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
 ]
 

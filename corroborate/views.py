@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from claims.models import Claim, Claimant
-from corroborate import history
-from corroborate.access import permission_required, require_perm
-from corroborate.pagination import paginate
+from core import history
+from core.access import permission_required, require_perm
+from core.pagination import paginate
 from evidence.models import EvidenceItem, ReviewStatus
 
 RECENT = 8

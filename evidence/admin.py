@@ -6,8 +6,10 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from corroborate.admin import AuthoredAdmin, BaseTabularInline
-from corroborate.forms import formfield_callback
+from claims.admin import ClaimAdmin
+from claims.models import Claim
+from core.admin import AuthoredAdmin, BaseTabularInline
+from core.forms import formfield_callback
 from evidence import intake as pipeline
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import (
@@ -274,3 +276,21 @@ class EvidenceLinkAdmin(AuthoredAdmin):
     search_fields = ("evidence__title", "claim__statement", "rationale")
     list_select_related = ("evidence", "claim", "created_by")
     autocomplete_fields = ("claim", "evidence")
+
+
+class ClaimLinkInline(BaseTabularInline):
+    model = EvidenceLink
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ("evidence",)
+    fields = ("evidence", "relation", "strength", "rationale")
+
+
+class ClaimWithEvidenceAdmin(ClaimAdmin):
+    """The claims app's admin, with the claim's evidence links below its statements."""
+
+    inlines = (*ClaimAdmin.inlines, ClaimLinkInline)
+
+
+admin.site.unregister(Claim)
+admin.site.register(Claim, ClaimWithEvidenceAdmin)

@@ -7,10 +7,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from claims.filters import ANY
 from claims.models import Claimant
-from corroborate.dates import period_reaches
-from corroborate.filters import IdFilter
+from core.dates import period_reaches
+from core.filters import ANY, IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
 
 _DATE = forms.DateInput(attrs={"type": "date"})

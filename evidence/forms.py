@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claimant
-from corroborate.concurrency import ConflictCheckedForm
-from corroborate.dates import DatePrecision
-from corroborate.forms import (
+from core.concurrency import ConflictCheckedForm
+from core.dates import DatePrecision
+from core.forms import (
     PartialDateField,
     PartialDateFormMixin,
     WorkbenchFormMixin,

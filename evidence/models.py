@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Claimant
-from corroborate.dates import (
+from core.dates import (
     PartialDate,
     PartialDatesModel,
     normalised_date_constraint,
     partial_date,
     precision_field,
 )
-from corroborate.models import AppendOnlyQuerySet, AuthoredModel, VersionedModel
+from core.models import AppendOnlyQuerySet, AuthoredModel, VersionedModel
 
 
 class EvidenceKind(models.TextChoices):

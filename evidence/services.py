@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Claimant
-from corroborate import history
-from corroborate.dates import DatePrecision
-from corroborate.services import created, deleted, model_update, validated_save
+from core import history
+from core.dates import DatePrecision
+from core.services import created, deleted, model_update, validated_save
 from evidence import intake as pipeline
 from evidence.models import (
     CustodyAction,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import corroborate.converters  # noqa: F401 - registers <id:...>
+import core.converters  # noqa: F401 - registers <id:...>
 from evidence import views
 
 app_name = "evidence"

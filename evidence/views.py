@@ -15,14 +15,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.dossier import absolute
 from claims.models import Claim
-from corroborate import history
-from corroborate.access import permission_required, require_perm
-from corroborate.csv_export import csv_response
-from corroborate.forms import apply_validation_error
-from corroborate.pagination import paginate
-from corroborate.services import EditConflict
+from core import history
+from core.access import permission_required, require_perm
+from core.csv_export import csv_response
+from core.forms import apply_validation_error
+from core.links import absolute_url
+from core.pagination import paginate
+from core.services import EditConflict
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
@@ -63,7 +63,7 @@ def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
                 item.longitude if item.longitude is not None else "",
                 item.get_review_status_display(), item.sha256, item.size_bytes or "",
                 item.media_type, item.link_count,
-                absolute(reverse("evidence:evidence_detail", args=[item.pk])),
+                absolute_url(reverse("evidence:evidence_detail", args=[item.pk])),
             ]  # fmt: skip
 
     return csv_response("evidence.csv", columns, rows())

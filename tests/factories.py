@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, name_key
-from corroborate.dates import PartialDate
+from core.dates import PartialDate
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Relation
 
 

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import Claim, Claimant
-from corroborate.models import HistoryEntry
+from core.models import HistoryEntry
 from tests.factories import ClaimantFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db

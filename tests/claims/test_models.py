@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.models import Attribution, Claim, Claimant, Denial, Tag, Verdict
-from corroborate.dates import DatePrecision
+from core.dates import DatePrecision
 from tests.factories import (
     AttributionFactory,
     ClaimantFactory,

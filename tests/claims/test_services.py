@@ -16,7 +16,7 @@ from claims.services import (
     source_add,
     tag_get_or_create,
 )
-from corroborate.dates import DatePrecision
+from core.dates import DatePrecision
 from tests.factories import ClaimantFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Tag
-from corroborate.dates import DatePrecision
+from core.dates import DatePrecision
 from evidence.models import Relation
 from tests.factories import (
     AttributionFactory,

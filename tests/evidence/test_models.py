@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from corroborate.dates import DatePrecision
+from core.dates import DatePrecision
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from tests.factories import EvidenceItemFactory, EvidenceLinkFactory, UserFactory
 

@@ -1,0 +1,102 @@
+"""What every API endpoint shares: authentication, permissions, errors and pagination.
+
+The API has exactly the web pages' permissions: reading needs the model's view permission,
+writing its add, change or delete permission. Every error is JSON with field messages, and
+no input, however malformed, should produce a 500.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from core.dates import DatePrecision, PartialDate
+from core.forms import parse_partial_date
+from core.services import EditConflict
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Django model permissions, reading included: a user in no group sees nothing."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(error, context):
+    """Every error as JSON: Django validation errors by field, edit conflicts as 409."""
+    # Imported here: DRF's views module loads this module's permission class itself.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(error, DjangoValidationError):
+        detail = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages}
+        )
+        error = exceptions.ValidationError(detail)
+    elif isinstance(error, EditConflict):
+        return Response(
+            {"detail": "Someone else saved this record since you read it.",
+             "current_version": error.current.version},
+            status=status.HTTP_409_CONFLICT,
+        )  # fmt: skip
+    elif isinstance(error, DjangoPermissionDenied):
+        error = exceptions.PermissionDenied(str(error) or None)
+    elif isinstance(error, Http404):
+        error = exceptions.NotFound()
+    return drf_exception_handler(error, context)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "date": {"type": "string", "example": "2014-06"},
+                    "precision": {"type": "string", "enum": ["day", "month", "year"]},
+                    "text": {"type": "string", "example": "June 2014"},
+                },
+            },
+            {"type": "string", "example": "June 2014"},
+        ],
+        "nullable": True,
+        "description": "Read as an object; write as text: 2014, 2014-06, June 2014 or "
+        "12 June 2014.",
+    }
+)
+class PartialDateField(serializers.Field):
+    """A date known to the day, month or year: "2014", "2014-06", "June 2014" in;
+    {"date": "2014-06", "precision": "month", "text": "June 2014"} out."""
+
+    def to_representation(self, value):
+        if not isinstance(value, PartialDate):  # a plain date column: known to the day
+            value = PartialDate(value, DatePrecision.DAY)
+        return {"date": value.isoformat(), "precision": value.precision, "text": str(value)}
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        if isinstance(data, dict):
+            data = data.get("date", "")
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Give the date as text, e.g. “June 2014”.")
+        try:
+            return parse_partial_date(data)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None

@@ -1,0 +1,160 @@
+"""API endpoints for evidence items (uploads through the intake pipeline), their links
+to claims, and reviews (reviewers only, never of one's own item)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.base import PartialDateField
+from evidence import services
+from evidence.filters import EvidenceFilterSet
+from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
+
+_DATES = {"event": ("event_on", "event_on_precision"),
+          "published": ("published_on", "published_on_precision")}  # fmt: skip
+_PLAIN = ("kind", "title", "description", "url", "provider", "collected_on", "location_name",
+          "latitude", "longitude", "location_precision", "is_graphic")  # fmt: skip
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    event = PartialDateField(required=False, allow_null=True)
+    captured_from = PartialDateField(required=False, allow_null=True)
+    captured_to = PartialDateField(required=False, allow_null=True)
+    published = PartialDateField(required=False, allow_null=True)
+    file = serializers.FileField(
+        write_only=True, required=False, help_text="On creation only; checked by the intake."
+    )
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["id", "uuid", "kind", "title", "description", "url", "provider", "event",
+                  "captured_from", "captured_to", "published", "collected_on",
+                  "location_name", "latitude", "longitude", "location_precision", "is_graphic",
+                  "file", "original_filename", "sha256", "size_bytes", "media_type", "metadata",
+                  "review_status", "review_note", "media_authenticity", "reviewed_by",
+                  "reviewed_at", "version", "created", "updated"]  # fmt: skip
+        read_only_fields = ["id", "uuid", "original_filename", "sha256", "size_bytes",
+                            "media_type", "metadata", "review_status", "review_note",
+                            "media_authenticity", "reviewed_by", "reviewed_at", "created",
+                            "updated"]  # fmt: skip
+
+    def to_representation(self, item):
+        # The capture ends share one precision column: shown here with it.
+        data = super().to_representation(item)
+        start, end = item.captured
+        for name, value in (("event", item.event), ("captured_from", start),
+                            ("captured_to", end), ("published", item.published)):  # fmt: skip
+            data[name] = PartialDateField().to_representation(value) if value else None
+        return data
+
+    def validate(self, data):
+        start, end = data.get("captured_from"), data.get("captured_to")
+        if start and end and start.precision != end.precision:
+            raise serializers.ValidationError(
+                {"captured_to": "Give both ends of the capture range to the same precision."}
+            )
+        return data
+
+    def _fields(self, data: dict) -> dict:
+        fields = {k: data[k] for k in _PLAIN if k in data}
+        for name, (date_field, precision_field) in _DATES.items():
+            if name in data:
+                value = data[name]
+                fields[date_field] = value.value if value else None
+                fields[precision_field] = value.precision if value else "day"
+        for end in ("captured_from", "captured_to"):
+            if end in data:
+                fields[end] = data[end].value if data[end] else None
+                if data[end]:
+                    fields["captured_precision"] = data[end].precision
+        return fields
+
+    def create(self, data):
+        upload = data.get("file")
+        return services.evidence_create(
+            created_by=self.context["request"].user,
+            file=upload,
+            original_filename=upload.name if upload else "",
+            **self._fields(data),
+        )
+
+    def update(self, item, data):
+        if "file" in data:
+            raise serializers.ValidationError({"file": "A stored original is never replaced."})
+        return services.evidence_update(
+            item=item,
+            data=self._fields(data),
+            by=self.context["request"].user,
+            expected_version=data.get("version"),
+        )
+
+
+class ReviewSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ReviewStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    authenticity = serializers.ChoiceField(
+        choices=MediaAuthenticity.choices, required=False, allow_blank=True
+    )
+
+
+class EvidenceViewSet(viewsets.ModelViewSet):
+    """Evidence items. Filters as on the evidence list: q, kind, review_status, provider,
+    captured_from, captured_to, claim. Files are uploaded as multipart form data."""
+
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilterSet
+    queryset = EvidenceItem.objects.select_related("provider")
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @extend_schema(request=ReviewSerializer, responses=EvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Approve, reject or ask for more information: reviewers only, never of an item
+        they added; a note is required to reject or ask."""
+        if not services.can_review(request.user):
+            raise PermissionDenied("Only reviewers can review evidence.")
+        item = self.get_object()
+        decision = ReviewSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        services.evidence_review(
+            item=item,
+            reviewer=request.user,
+            status=decision.validated_data["status"],
+            note=decision.validated_data["note"],
+            authenticity=decision.validated_data.get("authenticity"),
+        )
+        return Response(EvidenceSerializer(item, context={"request": request}).data)
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceLink
+        fields = ["id", "claim", "evidence", "relation", "strength", "rationale"]
+        read_only_fields = ["id"]
+
+    def create(self, data):
+        return services.evidence_link(created_by=self.context["request"].user, **data)
+
+    def update(self, link, data):
+        fields = {k: data[k] for k in ("relation", "strength", "rationale") if k in data}
+        return services.evidence_link_update(
+            link=link, data=fields, by=self.context["request"].user
+        )
+
+
+class EvidenceLinkViewSet(viewsets.ModelViewSet):
+    """How evidence bears on claims. Filters: claim, evidence, relation."""
+
+    serializer_class = EvidenceLinkSerializer
+    queryset = EvidenceLink.objects.all()
+    filterset_fields = ["claim", "evidence", "relation"]
+
+    def perform_destroy(self, link):
+        services.evidence_unlink(link=link, user=self.request.user)

@@ -1,0 +1,43 @@
+"""The REST API at /api/v1/: its root lists every endpoint (for clients and for a person in
+the browsable API), plus token sign-in, the OpenAPI schema and its documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import DefaultRouter
+
+from api.claims import (
+    AttributionViewSet,
+    ClaimantViewSet,
+    ClaimViewSet,
+    DenialViewSet,
+    SourceViewSet,
+    TagViewSet,
+)
+from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
+
+router = DefaultRouter()
+router.register("claims", ClaimViewSet)
+router.register("claimants", ClaimantViewSet)
+router.register("tags", TagViewSet)
+router.register("sources", SourceViewSet)
+router.register("attributions", AttributionViewSet)
+router.register("denials", DenialViewSet)
+router.register("evidence", EvidenceViewSet)
+router.register("links", EvidenceLinkViewSet)
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api_token"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api_schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated]),
+        name="api_docs",
+    ),
+    path("", include(router.urls)),
+]

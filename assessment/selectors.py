@@ -1,0 +1,190 @@
+"""Reads for the pages that show claims with their evidence: the claim list, the claim page
+and its timeline, the claimant page. Each returns what its page needs in a fixed number of
+queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from assessment.balance import with_balance
+from assessment.filters import ClaimFilterSet
+from claims.models import Attribution, Claim, Claimant, Denial, Verdict
+from core.dates import PartialDate, sort_key
+from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
+
+STRONGEST_FIRST = Case(
+    When(strength=Strength.STRONG, then=Value(0)),
+    When(strength=Strength.MODERATE, then=Value(1)),
+    default=Value(2),
+)
+
+
+def _link_count(relation: str) -> Coalesce:
+    counted = (
+        EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=relation)
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def claims_weighed() -> QuerySet[Claim]:
+    """Claims with their tags, evidence balance and counts: what the claim list, its CSV
+    and the API show, and what the list's flag filters need."""
+    return with_balance(Claim.objects.prefetch_related("tags")).annotate(
+        supporting=_link_count(Relation.SUPPORTS),
+        contradicting=_link_count(Relation.CONTRADICTS),
+        denial_count=Coalesce(
+            Subquery(
+                Denial.objects.filter(claim=OuterRef("pk"))
+                .values("claim")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+
+
+def claim_list(data) -> ClaimFilterSet:
+    """The filtered claim list; `filterset.qs` carries tags, balance and evidence counts."""
+    return ClaimFilterSet(data or None, queryset=claims_weighed())
+
+
+def claim_detail(pk: int) -> Claim:
+    """A claim with everything its page shows, prefetched."""
+    queryset = Claim.objects.select_related("created_by").prefetch_related(
+        "tags",
+        "sources",
+        Prefetch("attributions", queryset=Attribution.objects.select_related("claimant", "source")),
+        Prefetch("denials", queryset=Denial.objects.select_related("claimant", "source")),
+        Prefetch("related", queryset=Claim.objects.order_by("-made_on")),
+        Prefetch(
+            "evidence_links",
+            # Reviewer and author come along for the dossier (joins, not queries); ties are
+            # broken by UUID so that the order is the same on every instance.
+            queryset=EvidenceLink.objects.select_related(
+                "evidence__provider", "evidence__reviewed_by", "created_by"
+            ).order_by(STRONGEST_FIRST, "evidence__title", "evidence__uuid"),
+        ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: PartialDate
+    kind: str  # claim, attribution, denial, event, capture, publication
+    text: str
+    end: PartialDate | None = None  # for capture ranges
+
+
+def claim_timeline(claim: Claim) -> list[TimelineEvent]:
+    """Every dated event of a prefetched claim (see claim_detail), in date order."""
+    events: list[TimelineEvent] = []
+    if claim.made:
+        events.append(TimelineEvent(claim.made, "claim", "Claim first made"))
+    for attribution in claim.attributions.all():
+        if attribution.stated:
+            verb = {"originator": "made", "endorser": "endorsed", "repeater": "repeated"}
+            events.append(
+                TimelineEvent(
+                    attribution.stated,
+                    "attribution",
+                    f"{attribution.claimant} {verb.get(attribution.role, 'made')} the claim",
+                )
+            )
+    for denial in claim.denials.all():
+        if denial.stated:
+            events.append(
+                TimelineEvent(
+                    denial.stated, "denial", f"{denial.claimant}: {denial.get_kind_display()}"
+                )
+            )
+    for link in claim.evidence_links.all():
+        item = link.evidence
+        if item.event:
+            events.append(TimelineEvent(item.event, "event", f"Event shown in “{item.title}”"))
+        start, end = item.captured
+        if start:
+            events.append(
+                TimelineEvent(
+                    start, "capture", f"“{item.title}” captured", end if end != start else None
+                )
+            )
+        if item.published:
+            events.append(TimelineEvent(item.published, "publication", f"“{item.title}” published"))
+    return sorted(events, key=lambda event: sort_key(event.date))
+
+
+# Parent chains are short (person → ministry → government); following five levels in
+# the one query keeps the page's query count fixed for every real chain.
+_ANCESTORS = [
+    "parent",
+    "parent__parent",
+    "parent__parent__parent",
+    "parent__parent__parent__parent",
+]
+
+
+def claimant_detail(pk: int) -> Claimant:
+    queryset = Claimant.objects.select_related(*_ANCESTORS).prefetch_related(
+        Prefetch("children", queryset=Claimant.objects.order_by("name")),
+        Prefetch(
+            "attributions",
+            queryset=Attribution.objects.select_related("claim").order_by("-claim__made_on"),
+        ),
+        Prefetch(
+            "denials",
+            queryset=Denial.objects.select_related("claim")
+            .prefetch_related(
+                # For the track record: what approved evidence now supports the denied claim.
+                Prefetch(
+                    "claim__evidence_links",
+                    queryset=EvidenceLink.objects.filter(
+                        relation=Relation.SUPPORTS, evidence__review_status=ReviewStatus.APPROVED
+                    ).select_related("evidence"),
+                    to_attr="approved_support",
+                )
+            )
+            .order_by("-stated_on"),
+        ),
+        "evidence_provided",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    by_verdict: list[tuple[str, str, int]]  # (verdict, label, number of claims)
+    refuted_denials: list  # denials of claims that approved evidence supports
+
+
+def claimant_track_record(claimant: Claimant) -> TrackRecord:
+    """From a claimant loaded by claimant_detail: its claims by verdict, and its denials of
+    claims that approved evidence has since supported."""
+    claims = {a.claim_id: a.claim for a in claimant.attributions.all()}
+    counts: dict[str, int] = {}
+    for claim in claims.values():
+        counts[claim.verdict] = counts.get(claim.verdict, 0) + 1
+    by_verdict = [
+        (verdict, label, counts[verdict]) for verdict, label in Verdict.choices if verdict in counts
+    ]
+    refuted = [d for d in claimant.denials.all() if d.claim.approved_support]
+    return TrackRecord(by_verdict, refuted)

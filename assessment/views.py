@@ -1,0 +1,113 @@
+"""The pages that show claims with their evidence: the claim list (and its CSV), the claim
+page with its balance and flags, the timeline, and the claimant page with its track record.
+
+Views fetch through selectors and check permissions on the server; they write nothing.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from assessment import selectors
+from assessment.balance import balance, flags
+from core import history
+from core.access import permission_required
+from core.csv_export import csv_response
+from core.links import absolute_url
+from core.pagination import paginate
+from evidence.models import Relation
+from evidence.services import can_review
+
+
+@permission_required("claims.view_claim")
+def claim_list(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.claim_list(request.GET)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "assessment/claim_list.html",
+        {"filter": filterset, "page": page, "filtered": filterset.is_bound},
+    )
+
+
+@permission_required("claims.view_claim")
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_detail(pk)
+    links = list(claim.evidence_links.all())
+    weighed = balance(links)
+    return render(
+        request,
+        "assessment/claim_detail.html",
+        {
+            "claim": claim,
+            "balance": weighed,
+            "flags": flags(claim, links, weighed),
+            "supporting": [link for link in links if link.relation == Relation.SUPPORTS],
+            "contradicting": [link for link in links if link.relation == Relation.CONTRADICTS],
+            "context": [link for link in links if link.relation == Relation.CONTEXT],
+            "timeline": selectors.claim_timeline(claim),
+            "can_review": can_review(request.user),
+            "history": history.for_page(claim_id=pk)[:10],
+            "dossier_formats": [
+                ("zip", "ZIP bundle"),
+                ("pdf", "PDF"),
+                ("html", "HTML"),
+                ("json", "JSON"),
+            ],
+        },
+    )
+
+
+@permission_required("claims.view_claim")
+def claim_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_detail(pk)
+    return render(
+        request,
+        "assessment/claim_timeline.html",
+        {"claim": claim, "timeline": selectors.claim_timeline(claim)},
+    )
+
+
+@permission_required("claims.view_claimant")
+def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claimant = selectors.claimant_detail(pk)
+    attributions = list(claimant.attributions.all())
+    return render(
+        request,
+        "assessment/claimant_detail.html",
+        {
+            "claimant": claimant,
+            "ancestors": claimant.ancestors(),
+            "claimed": [a for a in attributions if a.role == "originator"],
+            "endorsed": [a for a in attributions if a.role == "endorser"],
+            "repeated": [a for a in attributions if a.role == "repeater"],
+            "denials": claimant.denials.all(),
+            "track_record": selectors.claimant_track_record(claimant),
+            "history": history.for_page(claimant_id=pk)[:10],
+        },
+    )
+
+
+CSV_COLUMNS = ["uuid", "id", "statement", "first_made", "precision", "verdict", "rating",
+               "tags", "supporting_items", "contradicting_items", "denials", "url"]  # fmt: skip
+
+
+@permission_required("claims.view_claim")
+def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The claim list's current filtered selection as CSV, streamed row by row."""
+    filterset = selectors.claim_list(request.GET)
+    rows = (
+        [
+            claim.uuid, claim.pk, claim.statement,
+            claim.made.isoformat() if claim.made else "",
+            claim.made_on_precision if claim.made else "",
+            claim.get_verdict_display(), claim.rating.value,
+            "; ".join(tag.name for tag in claim.tags.all()),
+            claim.supporting, claim.contradicting, claim.denial_count,
+            absolute_url(reverse("claims:claim_detail", args=[claim.pk])),
+        ]
+        for claim in filterset.qs.iterator(chunk_size=500)
+    )  # fmt: skip
+    return csv_response("claims.csv", CSV_COLUMNS, rows)

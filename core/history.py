@@ -1,0 +1,187 @@
+"""The record's history: every change to claims, claimants, attributions, denials, sources,
+evidence items, links and reviews, as a hash-chained append-only log.
+
+Services call `record()` with a snapshot of the record before the change (None for a new
+one); the admin does the same from its save hooks. `verify()` walks the chain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.models import GENESIS_HASH, HistoryEntry, HistoryHead
+
+# Bookkeeping that is not part of the record's meaning.
+_SKIPPED = {"id", "created", "updated", "version", "name_key", "metadata", "phash", "made_until",
+            "thumbnail", "preview", "keyframe_strip", "created_by"}  # fmt: skip
+
+
+def _value(instance: models.Model, field: models.Field) -> Any:
+    value = getattr(instance, field.attname)
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        related = getattr(instance, field.name)
+        return f"{related} (#{value})"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)  # UUID, Decimal, files: their text form
+
+
+def snapshot(instance: models.Model, *, many: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The record's meaningful values, by field label, as JSON-friendly values.
+
+    `many` names many-to-many fields to include (as sorted lists of names).
+    """
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name not in _SKIPPED:
+            values[str(field.verbose_name).capitalize()] = _value(instance, field)
+    for name in many:
+        field = instance._meta.get_field(name)
+        values[str(field.verbose_name).capitalize()] = sorted(
+            str(related) for related in getattr(instance, name).all()
+        )
+    return values
+
+
+def _parents(instance: models.Model) -> dict[str, int | None]:
+    """Which claim, evidence and claimant pages show this change."""
+    label = instance._meta.label_lower
+    get = lambda name: getattr(instance, f"{name}_id", None)  # noqa: E731
+    if label == "claims.claim":
+        return {"claim_id": instance.pk}
+    if label == "claims.claimant":
+        return {"claimant_id": instance.pk}
+    if label == "evidence.evidenceitem":
+        return {"evidence_id": instance.pk}
+    return {
+        "claim_id": get("claim"),
+        "evidence_id": get("evidence"),
+        "claimant_id": get("claimant"),
+    }
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of an entry's content in canonical JSON, including the previous hash."""
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _hashed_fields(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(datetime.UTC).isoformat(),
+        "user_id": entry.user_id,
+        "username": entry.username,
+        "action": entry.action,
+        "model": entry.model,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "claim_id": entry.claim_id,
+        "evidence_id": entry.evidence_id,
+        "claimant_id": entry.claimant_id,
+        "changes": entry.changes,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def record(
+    *,
+    instance: models.Model,
+    user,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None = None,
+    deleted: bool = False,
+) -> HistoryEntry | None:
+    """Append one change to the chain; nothing is written when nothing changed."""
+    if after is None and not deleted:
+        after = snapshot(instance)
+    if deleted:
+        action, changes = "deleted", {k: [v, None] for k, v in (before or {}).items() if v}
+    elif before is None:
+        action, changes = "created", {k: [None, v] for k, v in after.items() if v not in (None, [])}
+    else:
+        action = "changed"
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if not changes:
+            return None
+    with transaction.atomic():
+        # One writer at a time appends: the head row is locked until commit.
+        head, _ = HistoryHead.objects.select_for_update().get_or_create(pk=1)
+        entry = HistoryEntry(
+            seq=head.seq + 1,
+            # Microseconds kept exactly as stored, so the hash can be recomputed.
+            at=timezone.now(),
+            user_id=getattr(user, "pk", None),
+            username=getattr(user, "username", "") or "",
+            action=action,
+            model=instance._meta.label_lower,
+            object_id=instance.pk,
+            object_repr=str(instance)[:300],
+            changes=changes,
+            prev_hash=head.hash,
+            **_parents(instance),
+        )
+        entry.hash = entry_hash(_hashed_fields(entry))
+        entry.save()
+        head.seq, head.hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    message: str
+
+
+def verify() -> Iterator[Problem]:
+    """Walk the chain in order; yield each place where it was edited, cut or spliced."""
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    for entry in HistoryEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq > expected_seq:
+            missing = f"{expected_seq}" if entry.seq == expected_seq + 1 else (
+                f"{expected_seq}–{entry.seq - 1}"
+            )  # fmt: skip
+            yield Problem(expected_seq, f"entry {missing} was removed")
+        elif entry.seq < expected_seq:
+            yield Problem(entry.seq, f"entry {entry.seq} appears twice (an insertion)")
+        if entry.prev_hash != prev_hash:
+            yield Problem(
+                entry.seq,
+                f"entry {entry.seq} does not follow the entry before it "
+                "(an entry was removed or inserted before it)",
+            )
+        if entry_hash(_hashed_fields(entry)) != entry.hash:
+            yield Problem(entry.seq, f"entry {entry.seq} was edited after it was written")
+        expected_seq, prev_hash = entry.seq + 1, entry.hash
+    head = HistoryHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev_hash):
+        yield Problem(
+            expected_seq,
+            f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}: "
+            "entries were removed from the end",
+        )
+
+
+def head_hash() -> str:
+    head = HistoryHead.objects.filter(pk=1).first()
+    return head.hash if head else GENESIS_HASH
+
+
+def for_page(**parent: int) -> models.QuerySet[HistoryEntry]:
+    """The history shown on a claim, claimant or evidence page, newest first."""
+    return HistoryEntry.objects.filter(**parent).order_by("-seq")

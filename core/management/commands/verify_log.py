@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core import history
+from core.models import HistoryEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Walk the hash-chained history and report the first entry that was edited, removed "
+        "or inserted. Exits non-zero if the chain is broken. Prints the head hash, which "
+        "can be kept elsewhere and checked later with --expect-head."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--expect-head",
+            metavar="HASH",
+            help="fail unless the chain still ends in this hash (one noted down earlier), or "
+            "runs on from it",
+        )
+
+    def handle(self, *args, expect_head: str | None = None, **options) -> None:
+        problem = next(history.verify(), None)
+        if problem is not None:
+            raise CommandError(f"History chain broken at entry {problem.seq}: {problem.message}.")
+        if expect_head and not HistoryEntry.objects.filter(hash=expect_head).exists():
+            raise CommandError(
+                f"The chain no longer contains the head {expect_head}: it was rewritten."
+            )
+        count = HistoryEntry.objects.count()
+        self.stdout.write(
+            self.style.SUCCESS(f"History verified: {count} entries, head {history.head_hash()}.")
+        )

@@ -1,0 +1,268 @@
+"""Restore a claim from a dossier exported by another Corroborate instance (ZIP or JSON).
+
+Everything is checked before anything is written: the document's format, and, from a ZIP,
+every evidence file against the SHA-256 the dossier records. Records are matched by UUID
+(claims, evidence) or by name (claimants), so restoring twice changes nothing. Review
+decisions are restored with their reviewer; people from the other instance become local
+accounts that cannot log in.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from claims import services
+from claims.models import Attribution, Claim, Claimant, Denial, PendingRelation
+from core import history
+from core.accounts import account_without_login
+from core.dates import DatePrecision
+from core.importing import ImportFailed, ImportReport
+from dossiers.build import FORMAT, FORMAT_VERSION
+from evidence.models import EvidenceItem, EvidenceLink
+from evidence.services import evidence_create, evidence_link
+
+CHUNK = 1024 * 1024
+# What a dossier says, minus what only makes sense on the instance that wrote it.
+_LOCAL = {
+    "id", "url", "page", "exported_at", "exported_by", "history", "history_head",
+    "created_at", "updated_at", "created_by", "linked_at", "linked_by", "claimant_id",
+}  # fmt: skip
+
+
+def comparable(data):
+    """A dossier without instance-specific parts: equal for a faithful round trip."""
+    if isinstance(data, dict):
+        return {k: comparable(v) for k, v in data.items() if k not in _LOCAL}
+    if isinstance(data, list):
+        return [comparable(v) for v in data]
+    return data
+
+
+@dataclass
+class _Source:
+    path: Path
+    archive: zipfile.ZipFile | None
+
+    def open(self, name: str):
+        return self.archive.open(name) if self.archive else None
+
+
+def _read(path: Path) -> tuple[dict, _Source]:
+    if not path.exists():
+        raise ImportFailed(path, 0, "no such file")
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)
+        try:
+            data = json.loads(archive.read("dossier.json"))
+        except KeyError:
+            raise ImportFailed(path, 0, "the ZIP holds no dossier.json") from None
+        except json.JSONDecodeError as error:
+            raise ImportFailed(path, error.lineno, f"dossier.json: {error.msg}") from None
+        return data, _Source(path, archive)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), _Source(path, None)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        line = getattr(error, "lineno", 0)
+        raise ImportFailed(path, line, "not a dossier: not JSON") from None
+
+
+def _check(data: dict, source: _Source, progress=None) -> None:
+    path = source.path
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportFailed(path, 0, "not a Corroborate dossier")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ImportFailed(path, 0, f"dossier format {data.get('format_version')} is not supported")
+    entries = data.get("evidence", [])
+    for number, entry in enumerate(entries, start=1):
+        if progress:
+            progress(number, len(entries))
+        file = entry.get("file")
+        if not file or source.archive is None:
+            continue
+        digest = hashlib.sha256()
+        try:
+            with source.open(file["path"]) as member:
+                for chunk in iter(lambda: member.read(CHUNK), b""):
+                    digest.update(chunk)
+        except KeyError:
+            raise ImportFailed(path, 0, f"{file['path']} is missing from the bundle") from None
+        if digest.hexdigest() != file["sha256"]:
+            raise ImportFailed(
+                path,
+                0,
+                f"{file['path']} does not match its SHA-256 {file['sha256']}: it was altered",
+            )
+
+
+def _user(username: str | None, fallback):
+    """A local account for someone from the other instance; it cannot log in."""
+    return account_without_login(username, active=False) if username else fallback
+
+
+def _date(partial: dict | None) -> tuple[datetime.date | None, str]:
+    if not partial:
+        return None, DatePrecision.DAY
+    text, precision = partial["date"], partial["precision"]
+    padded = {DatePrecision.YEAR: f"{text}-01-01", DatePrecision.MONTH: f"{text}-01"}
+    return datetime.date.fromisoformat(padded.get(precision, text)), precision
+
+
+def _claimant(entry: dict, user) -> Claimant:
+    claimant = services.claimant_get_by_name(entry["name"])
+    if claimant is None:
+        parent = None
+        for name in reversed(entry.get("parents", [])):  # the top first
+            parent = services.claimant_get_by_name(name) or services.claimant_create(
+                name=name, parent=parent, created_by=user
+            )
+        claimant = services.claimant_create(
+            name=entry["name"], kind=entry.get("kind") or "unknown", parent=parent,
+            aliases="\n".join(entry.get("aliases", [])), country=entry.get("country", ""),
+            description=entry.get("description", ""), created_by=user,
+        )  # fmt: skip
+    return claimant
+
+
+def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
+    entry = data["claim"]
+    made_on, precision = _date(entry.get("made"))
+    claim = Claim.objects.filter(uuid=entry["uuid"]).first()
+    fields = {"statement": entry["statement"], "details": entry.get("details", ""),
+              "made_on": made_on, "made_on_precision": precision, "verdict": entry["verdict"],
+              "verdict_rationale": entry.get("verdict_rationale", "")}  # fmt: skip
+    if claim is None:
+        author = _user(entry.get("created_by"), user)
+        claim = services.claim_create(
+            uuid=entry["uuid"], tags=entry.get("tags", []), created_by=author, **fields
+        )
+        report.created += 1
+    else:
+        changed = {k: v for k, v in fields.items() if getattr(claim, k) != v}
+        if changed:
+            services.claim_update(claim=claim, data=changed, by=user)
+        report.updated += 1 if changed else 0
+        report.skipped += 0 if changed else 1
+        services.claim_set_tags(claim=claim, names=entry.get("tags", []), by=user)
+    claimants = {c["name"]: _claimant(c, user) for c in data.get("claimants", [])}
+
+    def claimant(name: str) -> Claimant:
+        return claimants.get(name) or _claimant({"name": name}, user)
+
+    known_urls = set(claim.sources.values_list("url", flat=True))
+    for source_entry in data.get("sources", []):
+        if source_entry["url"] not in known_urls:
+            services.source_add(
+                claim=claim, outlet=source_entry["outlet"], url=source_entry["url"],
+                title=source_entry.get("title", ""), by=user,
+                published_on=datetime.date.fromisoformat(source_entry["published_on"])
+                if source_entry.get("published_on") else None,
+                archived_url=source_entry.get("archived_url", ""),
+            )  # fmt: skip
+    by_url = {s.url: s for s in claim.sources.all()}
+    for kind, model, create in (
+        ("attributions", Attribution, services.attribution_create),
+        ("denials", Denial, services.denial_create),
+    ):
+        for statement in data.get(kind, []):
+            who = claimant(statement["claimant"])
+            stated_on, stated_precision = _date(statement.get("stated"))
+            extra = {"role": statement["role"]} if kind == "attributions" else {
+                "kind": statement["kind"]
+            }  # fmt: skip
+            if model.objects.filter(claim=claim, claimant=who, **extra).exists():
+                continue
+            create(claim=claim, claimant=who, created_by=user, stated_on=stated_on,
+                   stated_on_precision=stated_precision, quote=statement.get("quote", ""),
+                   source=by_url.get(statement.get("source_url")), **extra)  # fmt: skip
+    items = {e["uuid"]: _evidence(e, source, user, claimant) for e in data.get("evidence", [])}
+    for link in data.get("links", []):
+        item = items.get(link["evidence"])
+        if item and not EvidenceLink.objects.filter(claim=claim, evidence=item).exists():
+            evidence_link(claim=claim, evidence=item, relation=link["relation"],
+                          strength=link["strength"], rationale=link.get("rationale", ""),
+                          created_by=user)  # fmt: skip
+    for related in data.get("related_claims", []):
+        # Linked now if that claim is here, else when its dossier is restored.
+        PendingRelation.objects.get_or_create(claim=claim, target_key=f"uuid:{related['uuid']}")
+    services.pending_relations_resolve(by=user)
+    return claim
+
+
+def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
+    item = EvidenceItem.objects.filter(uuid=entry["uuid"]).first()
+    if item is not None:
+        return item
+    file_entry = entry.get("file")
+    if file_entry:
+        item = EvidenceItem.objects.filter(sha256=file_entry["sha256"]).first()
+        if item is not None:
+            return item  # the same file is already evidence here
+    dates = entry.get("dates", {})
+    event_on, event_precision = _date(dates.get("event"))
+    captured_from, captured_precision = _date(dates.get("captured_from"))
+    captured_to, _ = _date(dates.get("captured_to"))
+    published_on, published_precision = _date(dates.get("published"))
+    location = entry.get("location", {})
+    fields = dict(
+        uuid=entry["uuid"], kind=entry["kind"], title=entry["title"],
+        description=entry.get("description", ""), url=entry.get("url", ""),
+        provider=claimant(entry["provider"]) if entry.get("provider") else None,
+        event_on=event_on, event_on_precision=event_precision,
+        captured_from=captured_from, captured_to=captured_to,
+        captured_precision=captured_precision,
+        published_on=published_on, published_on_precision=published_precision,
+        collected_on=datetime.date.fromisoformat(dates["collected_on"])
+        if dates.get("collected_on") else None,
+        location_name=location.get("name", ""),
+        latitude=Decimal(location["latitude"]) if location.get("latitude") else None,
+        longitude=Decimal(location["longitude"]) if location.get("longitude") else None,
+        location_precision=location.get("precision") or "",
+        is_graphic=entry.get("graphic", False), created_by=user,
+    )  # fmt: skip
+    if file_entry and source.archive is not None:
+        with source.open(file_entry["path"]) as member:
+            item = evidence_create(
+                file=File(member, file_entry["original_filename"] or "original"),
+                original_filename=file_entry["original_filename"], **fields,
+            )  # fmt: skip
+    else:
+        item = evidence_create(**fields)
+    review = entry.get("review", {})
+    if review.get("status") and review["status"] != "pending":
+        # The decision made on the other instance, kept as made: who and when.
+        before = history.snapshot(item)
+        item.review_status = review["status"]
+        item.review_note = review.get("note", "")
+        item.media_authenticity = review.get("media_authenticity") or ""
+        item.reviewed_by = _user(review.get("reviewed_by"), user)
+        item.reviewed_at = (
+            parse_datetime(review["reviewed_at"]) if review.get("reviewed_at") else None
+        )
+        item.save(update_fields=["review_status", "review_note", "media_authenticity",
+                                 "reviewed_by", "reviewed_at"])  # fmt: skip
+        history.record(instance=item, user=user, before=before)
+    return item
+
+
+def import_dossier(path: Path, *, user, progress=None) -> tuple[Claim, ImportReport]:
+    """Restore one dossier; all or nothing. `progress` follows the file checks."""
+    data, source = _read(path)
+    try:
+        _check(data, source, progress)
+        report = ImportReport()
+        with transaction.atomic():
+            claim = _restore(data, source, user, report)
+    finally:
+        if source.archive:
+            source.archive.close()
+    return claim, report

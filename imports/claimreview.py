@@ -1,0 +1,225 @@
+"""ClaimReview JSON-LD (one object, a list, or a fact-check search API response) as claims.
+
+Everything is read and checked first, then one transaction writes through the services.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from claims import services
+from claims.models import Claim
+from core.importing import ImportFailed, ImportReport
+from imports.events import EVENTS_NAMESPACE
+
+# Textual ratings read by their words, checked in this order: "mostly false" and "half
+# true" must be caught before "false" and "true".
+_RATING_WORDS = [
+    (
+        ("mostly false", "misleading", "disputed", "exaggerat", "half", "mixed", "partly"),
+        "disputed",
+    ),
+    (("pants on fire", "false", "fake", "incorrect", "wrong", "hoax", "fabricated"), "refuted"),
+    (("true", "correct", "accurate", "confirmed", "supported"), "supported"),
+    (("unproven", "unverified", "no evidence", "unsupported"), "unverified"),
+]
+
+
+def verdict_from_rating(rating: dict) -> str:
+    """Our verdict for a ClaimReview rating: by the words of its textual rating, else by the
+    value's position between worst and best."""
+    label = str(rating.get("alternateName") or rating.get("textualRating") or "").lower()
+    for words, verdict in _RATING_WORDS:
+        if any(word in label for word in words):
+            return verdict
+    try:
+        value = float(rating["ratingValue"])
+        best = float(rating.get("bestRating", 5))
+        worst = float(rating.get("worstRating", 1))
+        position = (value - worst) / (best - worst)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return "inconclusive"
+    if position <= 0.2:
+        return "refuted"
+    if position <= 0.45:
+        return "disputed"
+    if position >= 0.75:
+        return "supported"
+    return "inconclusive"
+
+
+@dataclass
+class ReviewedClaim:
+    source: str  # "file.json, entry 3"
+    text: str
+    claimant: str
+    date: datetime.date | None
+    review_url: str
+    publisher: str
+    textual_rating: str
+    verdict: str
+    appearances: list[str]
+
+
+def _date(value) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _name(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or "").strip()
+    if isinstance(value, list) and value:
+        return _name(value[0])
+    return str(value or "").strip()
+
+
+def _urls(value) -> list[str]:
+    items = value if isinstance(value, list) else [value] if value else []
+    urls = []
+    for item in items:
+        url = item.get("url") if isinstance(item, dict) else item
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            urls.append(url)
+    return urls
+
+
+def _from_json_ld(review: dict, where: str) -> ReviewedClaim:
+    if review.get("@type") != "ClaimReview":
+        raise ValueError("not a ClaimReview")
+    text = str(review.get("claimReviewed") or "").strip()
+    if not text:
+        raise ValueError("ClaimReview has no claimReviewed")
+    item = review.get("itemReviewed") or {}
+    rating = review.get("reviewRating") or {}
+    appearances = _urls(item.get("appearance")) + _urls(item.get("firstAppearance"))
+    return ReviewedClaim(
+        source=where,
+        text=text,
+        claimant=_name(item.get("author")),
+        date=_date(item.get("datePublished")),
+        review_url=str(review.get("url") or ""),
+        publisher=_name(review.get("author")) or "Fact-check",
+        textual_rating=str(rating.get("alternateName") or ""),
+        verdict=verdict_from_rating(rating),
+        appearances=list(dict.fromkeys(appearances)),
+    )
+
+
+def _from_search_api(claim: dict, review: dict, where: str) -> ReviewedClaim:
+    text = str(claim.get("text") or "").strip()
+    if not text:
+        raise ValueError("claim has no text")
+    rating = {"textualRating": review.get("textualRating", "")}
+    return ReviewedClaim(
+        source=where,
+        text=text,
+        claimant=str(claim.get("claimant") or "").strip(),
+        date=_date(claim.get("claimDate")),
+        review_url=str(review.get("url") or ""),
+        publisher=_name(review.get("publisher")) or "Fact-check",
+        textual_rating=str(review.get("textualRating") or ""),
+        verdict=verdict_from_rating(rating),
+        appearances=[],
+    )
+
+
+def parse_claimreview(data, file: Path) -> list[ReviewedClaim]:
+    """Every reviewed claim in a file: one ClaimReview, a list of them, or a fact-check
+    search API response ({"claims": [{"text", "claimant", "claimDate",
+    "claimReview": [...]}]})."""
+    found: list[ReviewedClaim] = []
+    try:
+        if isinstance(data, dict) and isinstance(data.get("claims"), list):
+            for index, claim in enumerate(data["claims"], start=1):
+                for review in claim.get("claimReview") or []:
+                    found.append(_from_search_api(claim, review, f"{file}, claim {index}"))
+        else:
+            entries = data if isinstance(data, list) else [data]
+            for index, review in enumerate(entries, start=1):
+                if not isinstance(review, dict):
+                    raise ValueError("an entry is not an object")
+                found.append(_from_json_ld(review, f"{file}, entry {index}"))
+    except (ValueError, AttributeError, TypeError) as error:
+        raise ImportFailed(file, 0, f"entry {len(found) + 1}: {error}") from None
+    return found
+
+
+def _apply_review(review: ReviewedClaim, user) -> str:
+    uuid_ = uuid.uuid5(EVENTS_NAMESPACE, f"claimreview|{' '.join(review.text.split()).casefold()}")
+    statement = review.text if len(review.text) <= 500 else review.text[:499] + "…"
+    claim = Claim.objects.filter(uuid=uuid_).first()
+    rationale = f"{review.publisher}: “{review.textual_rating}”" + (
+        f" ({review.review_url})" if review.review_url else ""
+    )
+    outcome = "skipped"
+    if claim is None:
+        claim = services.claim_create(
+            uuid=uuid_, statement=statement, made_on=review.date, verdict=review.verdict,
+            verdict_rationale=rationale, created_by=user,
+        )  # fmt: skip
+        outcome = "created"
+    elif (claim.verdict, claim.verdict_rationale) != (review.verdict, rationale):
+        services.claim_update(
+            claim=claim, data={"verdict": review.verdict, "verdict_rationale": rationale}, by=user
+        )
+        outcome = "updated"
+    if review.claimant:
+        claimant = services.claimant_get_by_name(review.claimant) or services.claimant_create(
+            name=review.claimant, created_by=user
+        )
+        if not claim.attributions.filter(claimant=claimant, role="originator").exists():
+            services.attribution_create(
+                claim=claim, claimant=claimant, role="originator", stated_on=review.date,
+                created_by=user,
+            )  # fmt: skip
+            outcome = "updated" if outcome == "skipped" else outcome
+    known = set(claim.sources.values_list("url", flat=True))
+    wanted = [(review.publisher, review.review_url, "Fact-check")] if review.review_url else []
+    wanted += [(_host(url), url, "") for url in review.appearances]
+    for outlet, url, title in wanted:
+        if url not in known:
+            services.source_add(claim=claim, outlet=outlet, url=url, title=title, by=user)
+            known.add(url)
+            outcome = "updated" if outcome == "skipped" else outcome
+    return outcome
+
+
+def _host(url: str) -> str:
+    return url.split("/")[2] if url.count("/") >= 2 else url
+
+
+def import_claimreview(
+    paths: Iterable[Path], *, user, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import ClaimReview JSON-LD files; all or nothing."""
+    reviews: list[ReviewedClaim] = []
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ImportFailed(path, 0, "no such file") from None
+        except UnicodeDecodeError:
+            raise ImportFailed(path, 0, "not UTF-8 text") from None
+        except json.JSONDecodeError as error:
+            raise ImportFailed(path, error.lineno, f"not valid JSON: {error.msg}") from None
+        reviews.extend(parse_claimreview(data, Path(path)))
+    report = ImportReport()
+    with transaction.atomic():
+        for number, review in enumerate(reviews, start=1):
+            outcome = _apply_review(review, user)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if progress:
+                progress(number, len(reviews))
+    return report

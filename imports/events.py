@@ -1,0 +1,247 @@
+"""Current Events news items (the Wikipedia portal's markdown) as claims.
+
+Every file is read and checked first, then one transaction writes through the services: on
+any error nothing from the run is written, and the error names the file and the line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from claims import services
+from claims.models import Claim, ImportedFrom, PendingRelation
+from core.importing import ImportFailed, ImportReport, text_line
+from evidence.models import EvidenceItem, EvidenceKind, Relation
+from evidence.services import evidence_create, evidence_link
+
+EVENTS_NAMESPACE = uuid.UUID("2f0b9a8e-49f6-4c7b-9a2b-6c1c1f0e7d55")
+SKIPPED_NAMES = {"index.md", "readme.md"}
+
+
+_DATE = re.compile(r"^### \[(\d{4}-\d{2}-\d{2})\]\((/news/[^)]*?/)index\.md\)\s*$")
+_TOPIC = re.compile(r"^##### (.+?)\s*$")
+_HEADLINE = re.compile(r"^# (.+?)\s*$")
+_SECTION = re.compile(r"^### ([^\[].*?):?\s*$")
+_ITEM = re.compile(r"^\d+\.\s+\[(.*?)\]\((.+?)\)\s*(?:_Context:\s*(.*?)_)?\s*$")
+
+
+@dataclass
+class Event:
+    key: str  # the item's path in the news tree, e.g. /news/2014/11/12/slug.md
+    file: Path
+    date: datetime.date
+    topic: str
+    headline: str
+    summary: str
+    sources: list[tuple[str, str]]
+    cover_images: list[str]
+    related: list[tuple[str, list[str]]]  # (news path, contexts)
+
+    @property
+    def statement(self) -> str:
+        text = self.headline.strip()
+        return text if len(text) <= 500 else text[:499] + "…"
+
+    @property
+    def uuid(self) -> uuid.UUID:
+        return event_uuid(self.date, self.statement)
+
+    @property
+    def tags(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for _, contexts in self.related:
+            for context in contexts:
+                seen.setdefault(context.casefold(), context)
+        return sorted(seen.values(), key=str.casefold)
+
+
+def event_uuid(date: datetime.date, statement: str) -> uuid.UUID:
+    """A news item's claim UUID: the same for the same event in any file, run or machine."""
+    normal = " ".join(statement.split()).casefold()
+    return uuid.uuid5(EVENTS_NAMESPACE, f"{date.isoformat()}|{normal}")
+
+
+def fold_topics(events: list[Event]) -> None:
+    """The portal publishes an event twice: "Topic. Headline" (or "Topic: Headline") and,
+    with a topic line, plain "Headline". Where both are in the run, the prefixed one's
+    statement loses its topic, so the two become one claim."""
+    by_day: dict[datetime.date, set[str]] = {}
+    for event in events:
+        by_day.setdefault(event.date, set()).add(event.headline.strip())
+    for event in events:
+        headline = event.headline.strip()
+        for other in by_day[event.date]:
+            if len(other) < len(headline) and headline.endswith(other):
+                prefix = headline[: -len(other)]
+                if prefix.endswith((". ", ": ")) and len(prefix) > 2:
+                    event.topic = event.topic or prefix[:-2]
+                    event.headline = other
+                    break
+
+
+def parse_event(text: str, file: Path) -> Event | None:
+    """One news item, or None for a file that is not one (it has no date line)."""
+    lines = text.splitlines()
+    date = key_dir = topic = headline = None
+    summary: list[str] = []
+    sources: list[tuple[str, str]] = []
+    covers: list[str] = []
+    related: list[tuple[str, list[str]]] = []
+    section = "head"
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        if match := _DATE.match(line):
+            try:
+                date = datetime.date.fromisoformat(match.group(1))
+            except ValueError:
+                raise ImportFailed(file, number, f"“{match.group(1)}” is not a date") from None
+            key_dir = match.group(2)
+            section = "head"
+            continue
+        if date is None:
+            continue  # anything before the date line ("Formats: ...") is navigation
+        if section == "head" and (match := _TOPIC.match(line)):
+            topic = match.group(1)
+        elif section == "head" and (match := _HEADLINE.match(line)):
+            headline = match.group(1)
+            section = "summary"
+        elif match := _SECTION.match(line):
+            name = match.group(1).lower()
+            section = {"source": "sources", "sources": "sources", "related": "related"}.get(
+                name, "other"
+            )
+        elif section == "summary":
+            if line.strip():
+                summary.append(line.strip())
+        elif section in ("sources", "related") and line.strip():
+            item = _ITEM.match(line.strip())
+            if item is None:
+                raise ImportFailed(
+                    file, number, f"expected a numbered “[text](link)” entry, found “{line[:60]}”"
+                )
+            text_, link, contexts = item.groups()
+            if section == "sources":
+                if text_.strip().lower() == "cover image":
+                    covers.append(link)
+                else:
+                    sources.append((text_.strip(), link.strip()))
+            else:
+                if not link.startswith("/news/"):
+                    raise ImportFailed(
+                        file, number, f"a Related link must be a /news/ path: {link}"
+                    )
+                names = [c.strip() for c in (contexts or "").split(",") if c.strip()]
+                related.append((link, names))
+    if date is None:
+        return None
+    if not headline:
+        raise ImportFailed(file, len(lines), "no “# headline” line after the date line")
+    return Event(
+        key=f"{key_dir}{file.name}",
+        file=file,
+        date=date,
+        topic=topic or "",
+        headline=headline,
+        summary="\n".join(summary),
+        sources=sources,
+        cover_images=covers,
+        related=related,
+    )
+
+
+def event_files(paths: Iterable[Path]) -> list[Path]:
+    """Markdown files named directly, or found in folders (recursively), in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ImportFailed(path, 0, "no such file or folder")
+    return [p for p in found if p.name.lower() not in SKIPPED_NAMES]
+
+
+def _apply_event(event: Event, user) -> str:
+    """Create or update the claim of one news item; returns created, updated or skipped."""
+    statement = event.statement
+    known_file = ImportedFrom.objects.filter(key=event.key).select_related("claim").first()
+    claim = known_file.claim if known_file else Claim.objects.filter(uuid=event.uuid).first()
+    outcome = "skipped"
+    if claim is None:
+        claim = services.claim_create(
+            uuid=event.uuid,
+            statement=statement,
+            details=event.summary,
+            made_on=event.date,
+            created_by=user,
+            tags=event.tags,
+        )
+        outcome = "created"
+    else:
+        wanted = {"statement": statement, "made_on": event.date, "made_on_precision": "day"}
+        if event.summary and not claim.details:
+            wanted["details"] = event.summary
+        changed = {k: v for k, v in wanted.items() if getattr(claim, k) != v}
+        if changed:
+            services.claim_update(claim=claim, data=changed, by=user)
+            outcome = "updated"
+        # Tags only grow: the union over every file of the event.
+        have = {t.name.casefold() for t in claim.tags.all()}
+        if any(tag.casefold() not in have for tag in event.tags):
+            names = [t.name for t in claim.tags.all()] + event.tags
+            services.claim_set_tags(claim=claim, names=names, by=user)
+            outcome = "updated"
+    known = set(claim.sources.values_list("url", flat=True))
+    for outlet, url in event.sources:
+        if url not in known:
+            services.source_add(claim=claim, outlet=outlet, url=url, by=user)
+            known.add(url)
+            outcome = "updated" if outcome == "skipped" else outcome
+    linked = set(EvidenceItem.objects.filter(links__claim=claim).values_list("url", flat=True))
+    for url in event.cover_images:
+        if url not in linked:
+            # The picture is known by its address only: nothing is fetched.
+            item = evidence_create(kind=EvidenceKind.PHOTO, title=f"Cover image: {statement}"[:300],
+                                   url=url, created_by=user)  # fmt: skip
+            evidence_link(claim=claim, evidence=item, relation=Relation.CONTEXT, created_by=user)
+            outcome = "updated" if outcome == "skipped" else outcome
+    ImportedFrom.objects.get_or_create(key=event.key, defaults={"claim": claim})
+    for path, _ in event.related:
+        PendingRelation.objects.get_or_create(claim=claim, target_key=path)
+    return outcome
+
+
+def import_events(
+    paths: Iterable[Path], *, user, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import Current Events news items; all or nothing."""
+    files = event_files(paths)
+    report = ImportReport()
+    events = []
+    for file in files:  # every file is read and checked before anything is written
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportFailed(file, text_line(file, error.start), "not UTF-8 text") from None
+        event = parse_event(text, file)
+        if event is None:
+            report.skipped += 1
+            report.notes.append(f"{file}: not a news item (no date line), skipped")
+        else:
+            events.append(event)
+    fold_topics(events)
+    with transaction.atomic():
+        for number, event in enumerate(events, start=1):
+            setattr(report, outcome := _apply_event(event, user), getattr(report, outcome) + 1)
+            if progress:
+                progress(number, len(events))
+        services.pending_relations_resolve(by=user)
+    return report

@@ -1,0 +1,59 @@
+"""Claims from a CSV upload, previewed row by row before anything is saved."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.access import permission_required
+from imports import claims_csv
+
+
+class _CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with a header row. Columns: ") + ", ".join(claims_csv.COLUMNS),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("claims.add_claim", "claims.add_source")
+def claim_import_csv(request: HttpRequest) -> HttpResponse:
+    """Upload, preview with per-row errors, then confirm: nothing is saved before that."""
+    form = _CsvUploadForm()
+    rows, token, problem = None, "", ""
+    if request.method == "POST":
+        try:
+            if "confirm" in request.POST:
+                text = claims_csv.unsign(request.POST.get("token", ""))
+            else:
+                form = _CsvUploadForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    raise claims_csv.CsvError(" ".join(form.errors.get("file", [])))
+                text = claims_csv.read_upload(form.cleaned_data["file"])
+            rows = claims_csv.parse(text)
+        except claims_csv.CsvError as error:
+            problem = str(error)
+        else:
+            bad = [row for row in rows if row.errors]
+            if "confirm" in request.POST and not bad:
+                created = claims_csv.save(rows, request.user)
+                messages.success(request, _("Imported %(n)d claims.") % {"n": len(created)})
+                return redirect("claims:claim_list")
+            token = claims_csv.sign(text)
+            if bad:
+                messages.error(
+                    request,
+                    _("%(n)d of %(total)d rows need fixing; nothing was saved.")
+                    % {"n": len(bad), "total": len(rows)},
+                )
+    return render(
+        request,
+        "imports/claim_import.html",
+        {"form": form, "rows": rows, "token": token, "problem": problem,
+         "has_errors": any(r.errors for r in rows or [])},
+    )  # fmt: skip

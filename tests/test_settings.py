@@ -1,0 +1,115 @@
+"""Settings read the environment strictly; production refuses unsafe configurations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from core.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG_KEY = "k3y-" + "x7Qm9vR2pL5sT8wZ1cF4hJ6nB0dG3aE" * 2
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "Yes", "ON"])
+def test_env_bool_accepts_true_spellings(monkeypatch, raw):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG", default=False) is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "No", "off"])
+def test_env_bool_accepts_false_spellings(monkeypatch, raw):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG", default=True) is False
+
+
+def test_env_bool_rejects_an_unknown_value(monkeypatch):
+    monkeypatch.setenv("FLAG", "flase")
+    with pytest.raises(ImproperlyConfigured, match="FLAG='flase' is not a boolean"):
+        env_bool("FLAG", default=False)
+
+
+def test_env_bool_uses_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv("FLAG", raising=False)
+    assert env_bool("FLAG", default=True) is True
+
+
+def test_env_int_rejects_words(monkeypatch):
+    monkeypatch.setenv("N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("N", 1)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example , b.example,, ")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="corroborate.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_a_typo_in_debug_stops_start_up():
+    result = _manage("check", DJANGO_DEBUG="ture")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='ture' is not a boolean" in result.stderr
+
+
+def test_deploy_check_passes_with_debug_off_and_a_real_secret():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="corroborate.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_database_url_selects_the_engine():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/somewhere",
+    )
+    assert result.stdout.strip().endswith("django.db.backends.postgresql"), result.stderr
+
+
+def test_sqlite_is_the_default_database():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'])",
+    )
+    engine, name = result.stdout.split()[-2:]
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "corroborate.sqlite3")
