@@ -15,8 +15,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from core.dates import DatePrecision, PartialDate
-from core.forms import parse_partial_date
+from core.dates import PartialDate
 from core.services import EditConflict
 
 
@@ -85,9 +84,7 @@ class PartialDateField(serializers.Field):
     {"date": "2014-06", "precision": "month", "text": "June 2014"} out."""
 
     def to_representation(self, value):
-        if not isinstance(value, PartialDate):  # a plain date column: known to the day
-            value = PartialDate(value, DatePrecision.DAY)
-        return {"date": value.isoformat(), "precision": value.precision, "text": str(value)}
+        return value.as_json() if value is not None else None
 
     def to_internal_value(self, data):
         if data in (None, ""):
@@ -97,6 +94,6 @@ class PartialDateField(serializers.Field):
         if not isinstance(data, str):
             raise serializers.ValidationError("Give the date as text, e.g. “June 2014”.")
         try:
-            return parse_partial_date(data)
+            return PartialDate.parse(data)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None

@@ -20,6 +20,7 @@ from claims.models import (
     Tag,
     Verdict,
 )
+from claims.services import ATTRIBUTION_UPDATABLE, CLAIM_UPDATABLE, DENIAL_UPDATABLE
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -43,23 +44,12 @@ class ClaimSerializer(serializers.ModelSerializer):
                   "verdict_rationale", "version", "created_by", "created", "updated"]  # fmt: skip
         read_only_fields = ["id", "uuid", "created", "updated"]
 
-    def to_representation(self, claim):
-        data = super().to_representation(claim)
-        data["made"] = self.fields["made"].to_representation(claim.made) if claim.made else None
-        return data
-
     def _fields(self, data: dict) -> dict:
-        fields = {k: data[k] for k in ("statement", "details", "verdict", "verdict_rationale")
-                  if k in data}  # fmt: skip
-        if "made" in data:
-            made = data["made"]
-            fields["made_on"] = made.value if made else None
-            fields["made_on_precision"] = made.precision if made else "day"
-        return fields
+        return {name: data[name] for name in CLAIM_UPDATABLE if name in data}
 
     def create(self, data):
         return services.claim_create(
-            created_by=self.context["request"].user,
+            by=self.context["request"].user,
             tags=data.get("tag_names", []),
             **self._fields(data),
         )
@@ -72,7 +62,7 @@ class ClaimSerializer(serializers.ModelSerializer):
                 claim=claim, data=fields, by=user, expected_version=data.get("version")
             )
         if "tag_names" in data:
-            services.claim_set_tags(claim=claim, names=data["tag_names"], by=user)
+            services.claim_tags_set(claim=claim, names=data["tag_names"], by=user)
         return claim
 
 
@@ -115,9 +105,7 @@ class ClaimantSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, data):
-        return services.claimant_create(
-            created_by=self.context["request"].user, **self._fields(data)
-        )
+        return services.claimant_create(by=self.context["request"].user, **self._fields(data))
 
     def update(self, claimant, data):
         return services.claimant_update(
@@ -151,19 +139,6 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["name"]
 
 
-class _StatementFields:
-    """Maps the API's "stated" partial date onto the model's two columns."""
-
-    @staticmethod
-    def statement_fields(data: dict, names: tuple[str, ...]) -> dict:
-        fields = {k: data[k] for k in names if k in data}
-        if "stated" in data:
-            stated = data["stated"]
-            fields["stated_on"] = stated.value if stated else None
-            fields["stated_on_precision"] = stated.precision if stated else "day"
-        return fields
-
-
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
@@ -171,7 +146,7 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def create(self, data):
-        return services.source_add(by=self.context["request"].user, **data)
+        return services.source_create(by=self.context["request"].user, **data)
 
     def update(self, source, data):
         data.pop("claim", None)  # a source stays with its claim
@@ -197,7 +172,7 @@ class SourceViewSet(_WriteThroughServices):
         services.source_delete(source=source, by=user)
 
 
-class AttributionSerializer(_StatementFields, serializers.ModelSerializer):
+class AttributionSerializer(serializers.ModelSerializer):
     stated = PartialDateField(required=False, allow_null=True)
 
     class Meta:
@@ -206,11 +181,11 @@ class AttributionSerializer(_StatementFields, serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def create(self, data):
-        fields = self.statement_fields(data, ("claim", "claimant", "role", "quote", "source"))
-        return services.attribution_create(created_by=self.context["request"].user, **fields)
+        fields = {name: data[name] for name in ("claim", *ATTRIBUTION_UPDATABLE) if name in data}
+        return services.attribution_create(by=self.context["request"].user, **fields)
 
     def update(self, attribution, data):
-        fields = self.statement_fields(data, ("claimant", "role", "quote", "source"))
+        fields = {name: data[name] for name in ATTRIBUTION_UPDATABLE if name in data}
         return services.attribution_update(
             attribution=attribution, data=fields, by=self.context["request"].user
         )
@@ -228,7 +203,7 @@ class AttributionViewSet(_WriteThroughServices):
         services.attribution_delete(attribution=attribution, by=user)
 
 
-class DenialSerializer(_StatementFields, serializers.ModelSerializer):
+class DenialSerializer(serializers.ModelSerializer):
     stated = PartialDateField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
@@ -238,11 +213,11 @@ class DenialSerializer(_StatementFields, serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def create(self, data):
-        fields = self.statement_fields(data, ("claim", "claimant", "kind", "quote", "source"))
-        return services.denial_create(created_by=self.context["request"].user, **fields)
+        fields = {name: data[name] for name in ("claim", *DENIAL_UPDATABLE) if name in data}
+        return services.denial_create(by=self.context["request"].user, **fields)
 
     def update(self, denial, data):
-        fields = self.statement_fields(data, ("claimant", "kind", "quote", "source"))
+        fields = {name: data[name] for name in DENIAL_UPDATABLE if name in data}
         return services.denial_update(
             denial=denial,
             data=fields,

@@ -15,16 +15,25 @@ from evidence import services
 from evidence.filters import EvidenceFilterSet
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
 
-_DATES = {"event": ("event_on", "event_on_precision"),
-          "published": ("published_on", "published_on_precision")}  # fmt: skip
-_PLAIN = ("kind", "title", "description", "url", "provider", "collected_on", "location_name",
-          "latitude", "longitude", "location_precision", "is_graphic")  # fmt: skip
+# The capture range is two fields here (one each end) and one value for the services.
+_AS_GIVEN = tuple(name for name in services.EVIDENCE_UPDATABLE if name != "captured")
+
+
+class _CaptureEnd(PartialDateField):
+    """One end of the item's capture range (0: start, 1: end)."""
+
+    def __init__(self, end: int, **kwargs) -> None:
+        self.end = end
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.captured[self.end]
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
     event = PartialDateField(required=False, allow_null=True)
-    captured_from = PartialDateField(required=False, allow_null=True)
-    captured_to = PartialDateField(required=False, allow_null=True)
+    captured_from = _CaptureEnd(0)
+    captured_to = _CaptureEnd(1)
     published = PartialDateField(required=False, allow_null=True)
     file = serializers.FileField(
         write_only=True, required=False, help_text="On creation only; checked by the intake."
@@ -44,41 +53,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
                             "media_authenticity", "reviewed_by", "reviewed_at", "created",
                             "updated"]  # fmt: skip
 
-    def to_representation(self, item):
-        # The capture ends share one precision column: shown here with it.
-        data = super().to_representation(item)
-        start, end = item.captured
-        for name, value in (("event", item.event), ("captured_from", start),
-                            ("captured_to", end), ("published", item.published)):  # fmt: skip
-            data[name] = PartialDateField().to_representation(value) if value else None
-        return data
-
-    def validate(self, data):
-        start, end = data.get("captured_from"), data.get("captured_to")
-        if start and end and start.precision != end.precision:
-            raise serializers.ValidationError(
-                {"captured_to": "Give both ends of the capture range to the same precision."}
-            )
-        return data
-
     def _fields(self, data: dict) -> dict:
-        fields = {k: data[k] for k in _PLAIN if k in data}
-        for name, (date_field, precision_field) in _DATES.items():
-            if name in data:
-                value = data[name]
-                fields[date_field] = value.value if value else None
-                fields[precision_field] = value.precision if value else "day"
-        for end in ("captured_from", "captured_to"):
-            if end in data:
-                fields[end] = data[end].value if data[end] else None
-                if data[end]:
-                    fields["captured_precision"] = data[end].precision
+        fields = {name: data[name] for name in _AS_GIVEN if name in data}
+        if "captured_from" in data or "captured_to" in data:
+            start, end = self.instance.captured if self.instance else (None, None)
+            fields["captured"] = (data.get("captured_from", start), data.get("captured_to", end))
         return fields
 
     def create(self, data):
         upload = data.get("file")
         return services.evidence_create(
-            created_by=self.context["request"].user,
+            by=self.context["request"].user,
             file=upload,
             original_filename=upload.name if upload else "",
             **self._fields(data),
@@ -125,7 +110,7 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         decision.is_valid(raise_exception=True)
         services.evidence_review(
             item=item,
-            reviewer=request.user,
+            by=request.user,
             status=decision.validated_data["status"],
             note=decision.validated_data["note"],
             authenticity=decision.validated_data.get("authenticity"),
@@ -140,7 +125,7 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def create(self, data):
-        return services.evidence_link(created_by=self.context["request"].user, **data)
+        return services.evidence_link_create(by=self.context["request"].user, **data)
 
     def update(self, link, data):
         fields = {k: data[k] for k in ("relation", "strength", "rationale") if k in data}
@@ -157,4 +142,4 @@ class EvidenceLinkViewSet(viewsets.ModelViewSet):
     filterset_fields = ["claim", "evidence", "relation"]
 
     def perform_destroy(self, link):
-        services.evidence_unlink(link=link, user=self.request.user)
+        services.evidence_link_delete(link=link, by=self.request.user)

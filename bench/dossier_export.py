@@ -30,10 +30,10 @@ def make_evidence(workdir: Path, count: int, user) -> object:
     from django.core.files import File
 
     from claims.services import claim_create
-    from evidence.services import evidence_create, evidence_link
+    from evidence.services import evidence_create, evidence_link_create
 
     claim = claim_create(statement="Benchmark: a claim with many large evidence files",
-                         created_by=user)  # fmt: skip
+                         by=user)  # fmt: skip
     size = TOTAL // count
     for index in range(count):
         path = workdir / f"intercept-{index:03d}.txt"
@@ -47,9 +47,9 @@ def make_evidence(workdir: Path, count: int, user) -> object:
                 written += len(part)
         with open(path, "rb") as handle:
             item = evidence_create(kind="document", title=f"Intercept {index:03d}",
-                                   file=File(handle, path.name), created_by=user)  # fmt: skip
+                                   file=File(handle, path.name), by=user)  # fmt: skip
         path.unlink()
-        evidence_link(claim=claim, evidence=item, relation="supports", created_by=user)
+        evidence_link_create(claim=claim, evidence=item, relation="supports", by=user)
     return claim
 
 

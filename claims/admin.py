@@ -1,12 +1,179 @@
+"""The admin for claims, claimants, tags, sources, attributions and denials. Every write
+goes through claims.services (see core.admin)."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from claims import services
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
-from claims.services import CLAIM_MANY
-from core import history
-from core.admin import AuthoredAdmin, BaseAdmin, BaseTabularInline, HistoryAdmin
+from core.admin import ServiceAdmin, ServiceAdminForm, ServiceSet, ServiceTabularInline
+from core.forms import PartialDateField, PartialDateFormMixin
+
+_RECORD = ("created_by", "created", "updated")
+
+
+def _given(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def _claim_of(form, parent) -> Claim:
+    """The claim a new source or statement belongs to: the page's, inside the claim's own
+    admin page, else the one chosen in the form."""
+    return parent if isinstance(parent, Claim) else form.cleaned_data["claim"]
+
+
+# Claims ------------------------------------------------------------------------------------
+
+
+class ClaimAdminForm(PartialDateFormMixin, ServiceAdminForm):
+    PARTIAL_DATES = ("made",)
+
+    made = PartialDateField(label=_("First made"))
+
+
+def _claim_create(form, obj, *, by, parent):
+    fields = _given(form, services.CLAIM_UPDATABLE)
+    tags = [tag.name for tag in form.cleaned_data.get("tags", [])]
+    return services.claim_create(by=by, tags=tags, **fields)
+
+
+def _claim_update(claim, data, *, by, expected_version):
+    return services.claim_update(claim=claim, data=data, by=by, expected_version=expected_version)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceAdmin):
+    writes = ServiceSet(
+        create=_claim_create, update=_claim_update, updatable=services.CLAIM_UPDATABLE
+    )
+    form = ClaimAdminForm
+    list_display = ("statement", "made_display", "verdict", "created_by", "updated")
+    list_filter = ("verdict", "made_on_precision", "tags")
+    search_fields = (
+        "statement",
+        "details",
+        "uuid",
+        "sources__outlet",
+        "sources__title",
+        "sources__url",
+    )
+    list_select_related = ("created_by",)
+    date_hierarchy = "made_on"
+    autocomplete_fields = ("tags", "related")
+    readonly_fields = ("uuid", *_RECORD)
+    fieldsets = (
+        (None, {"fields": ("statement", "details", "made", "tags")}),
+        (_("Verdict"), {"fields": ("verdict", "verdict_rationale")}),
+        (_("Related claims"), {"fields": ("related",)}),
+        (_("Record"), {"fields": ("uuid", *_RECORD)}),
+    )
+    # Sources and statements here; the evidence app adds its links (evidence/admin.py).
+    inlines = ()  # set below, once the inlines are defined
+
+    def save_related(self, request, form, formsets, change):
+        claim = form.instance
+        if change and "tags" in form.changed_data:
+            names = [tag.name for tag in form.cleaned_data["tags"]]
+            services.claim_tags_set(claim=claim, names=names, by=request.user)
+        if "related" in form.changed_data:
+            others = form.cleaned_data["related"]
+            services.claim_related_set(claim=claim, others=others, by=request.user)
+        super().save_related(request, form, formsets, change)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "statement":
+            kwargs["widget"] = forms.TextInput(
+                attrs={"class": "vTextField", "style": "width: 40em; max-width: 100%"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("first made"), ordering="made_on")
+    def made_display(self, obj: Claim) -> str:
+        return str(obj.made) if obj.made else "—"
+
+
+# Sources -----------------------------------------------------------------------------------
+
+
+def _source_create(form, obj, *, by, parent):
+    claim = _claim_of(form, parent)
+    return services.source_create(claim=claim, by=by, **_given(form, services.SOURCE_UPDATABLE))
+
+
+SOURCE_SERVICES = ServiceSet(
+    create=_source_create,
+    update=lambda source, data, *, by, expected_version: services.source_update(
+        source=source, data=data, by=by
+    ),
+    delete=lambda source, *, by: services.source_delete(source=source, by=by),
+    updatable=services.SOURCE_UPDATABLE,
+)
+
+
+class SourceInline(ServiceTabularInline):
+    writes = SOURCE_SERVICES
+    model = Source
+    extra = 0
+    fields = services.SOURCE_UPDATABLE
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceAdmin):
+    writes = SOURCE_SERVICES
+    list_display = ("outlet", "title", "url", "published_on", "claim")
+    list_filter = ("outlet",)
+    search_fields = ("outlet", "title", "url", "archived_url", "claim__statement")
+    list_select_related = ("claim",)
+    autocomplete_fields = ("claim",)
+    date_hierarchy = "published_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A source stays with its claim.
+        return ("claim",) if obj is not None else ()
+
+
+# Attributions and denials ------------------------------------------------------------------
+
+
+class StatementAdminForm(PartialDateFormMixin, ServiceAdminForm):
+    PARTIAL_DATES = ("stated",)
+
+    stated = PartialDateField(label=_("When"))
+
+
+class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
+    PARTIAL_DATES = ("stated",)
+
+    stated = PartialDateField(label=_("When"))
+
+
+def _statement_services(create, update, delete, updatable) -> ServiceSet:
+    """Attributions and denials: created on a claim, changed with a version check."""
+
+    def _create(form, obj, *, by, parent):
+        return create(claim=_claim_of(form, parent), by=by, **_given(form, updatable))
+
+    return ServiceSet(create=_create, update=update, delete=delete, updatable=updatable)
+
+
+ATTRIBUTION_SERVICES = _statement_services(
+    services.attribution_create,
+    lambda attribution, data, *, by, expected_version: services.attribution_update(
+        attribution=attribution, data=data, by=by, expected_version=expected_version
+    ),
+    lambda attribution, *, by: services.attribution_delete(attribution=attribution, by=by),
+    services.ATTRIBUTION_UPDATABLE,
+)
+DENIAL_SERVICES = _statement_services(
+    services.denial_create,
+    lambda denial, data, *, by, expected_version: services.denial_update(
+        denial=denial, data=data, by=by, expected_version=expected_version
+    ),
+    lambda denial, *, by: services.denial_delete(denial=denial, by=by),
+    services.DENIAL_UPDATABLE,
+)
 
 
 class _ClaimSourcesOnly:
@@ -25,93 +192,76 @@ class _ClaimSourcesOnly:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SourceInline(BaseTabularInline):
-    model = Source
-    extra = 0
-    fields = ("outlet", "url", "title", "published_on", "archived_url")
-
-
-class AttributionInline(_ClaimSourcesOnly, BaseTabularInline):
+class AttributionInline(_ClaimSourcesOnly, ServiceTabularInline):
+    writes = ATTRIBUTION_SERVICES
     model = Attribution
+    form = StatementInlineForm
     extra = 0
     autocomplete_fields = ("claimant",)
-    fields = ("claimant", "role", "stated_on", "stated_on_precision", "quote", "source")
+    fields = services.ATTRIBUTION_UPDATABLE
 
 
-class DenialInline(_ClaimSourcesOnly, BaseTabularInline):
+class DenialInline(_ClaimSourcesOnly, ServiceTabularInline):
+    writes = DENIAL_SERVICES
     model = Denial
+    form = StatementInlineForm
     extra = 0
     autocomplete_fields = ("claimant",)
-    fields = ("claimant", "kind", "stated_on", "stated_on_precision", "quote", "source")
+    fields = services.DENIAL_UPDATABLE
 
 
-@admin.register(Claim)
-class ClaimAdmin(AuthoredAdmin):
-    list_display = ("statement", "made_display", "verdict", "created_by", "updated")
-    list_filter = ("verdict", "made_on_precision", "tags")
-    search_fields = (
-        "statement",
-        "details",
-        "uuid",
-        "sources__outlet",
-        "sources__title",
-        "sources__url",
-    )
-    list_select_related = ("created_by",)
-    date_hierarchy = "made_on"
-    autocomplete_fields = ("tags", "related")
-    readonly_fields = ("uuid", *AuthoredAdmin.readonly_fields)
-    fieldsets = (
-        (None, {"fields": ("statement", "details", ("made_on", "made_on_precision"), "tags")}),
-        (_("Verdict"), {"fields": ("verdict", "verdict_rationale")}),
-        (_("Related claims"), {"fields": ("related",)}),
-        (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
-    )
-    # The evidence app adds its links here (evidence/admin.py).
-    inlines = (SourceInline, AttributionInline, DenialInline)
+ClaimAdmin.inlines = (SourceInline, AttributionInline, DenialInline)
 
-    def save_related(self, request, form, formsets, change):
-        # Tags and related claims are saved after the claim itself: record them here.
-        claim = form.instance
-        before = history.snapshot(claim, many=CLAIM_MANY)
-        super().save_related(request, form, formsets, change)
-        history.record(
-            instance=claim,
-            user=request.user,
-            before=before,
-            after=history.snapshot(claim, many=CLAIM_MANY),
-        )
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "statement":
-            kwargs["widget"] = forms.TextInput(
-                attrs={"class": "vTextField", "style": "width: 40em; max-width: 100%"}
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+class _StatementAdmin(ServiceAdmin):
+    form = StatementAdminForm
+    list_select_related = ("claimant", "claim", "created_by")
+    search_fields = ("claimant__name", "claim__statement", "quote")
+    autocomplete_fields = ("claim", "claimant", "source")
+    readonly_fields = _RECORD
 
-    @admin.display(description=_("first made"), ordering="made_on")
-    def made_display(self, obj: Claim) -> str:
-        return str(obj.made) if obj.made else "—"
+    def get_readonly_fields(self, request, obj=None):
+        # A statement stays with its claim.
+        return (*_RECORD, "claim") if obj is not None else _RECORD
+
+
+@admin.register(Attribution)
+class AttributionAdmin(_StatementAdmin):
+    writes = ATTRIBUTION_SERVICES
+    fields = ("claim", *services.ATTRIBUTION_UPDATABLE, *_RECORD)
+    list_display = ("claimant", "role", "claim", "stated_on", "created_by")
+    list_filter = ("role",)
+
+
+@admin.register(Denial)
+class DenialAdmin(_StatementAdmin):
+    writes = DENIAL_SERVICES
+    fields = ("claim", *services.DENIAL_UPDATABLE, *_RECORD)
+    list_display = ("claimant", "kind", "claim", "stated_on", "created_by")
+    list_filter = ("kind",)
+
+
+# Claimants and tags ------------------------------------------------------------------------
 
 
 @admin.register(Claimant)
-class ClaimantAdmin(AuthoredAdmin):
+class ClaimantAdmin(ServiceAdmin):
+    writes = ServiceSet(
+        create=lambda form, obj, *, by, parent: services.claimant_create(
+            by=by, **_given(form, services.CLAIMANT_UPDATABLE)
+        ),
+        update=lambda claimant, data, *, by, expected_version: services.claimant_update(
+            claimant=claimant, data=data, by=by, expected_version=expected_version
+        ),
+        updatable=services.CLAIMANT_UPDATABLE,
+    )
     list_display = ("name", "kind", "parent", "country", "claim_count", "updated")
     list_filter = ("kind", "country")
     search_fields = ("name", "aliases", "description", "country")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
-    fields = (
-        "name",
-        "kind",
-        "parent",
-        "aliases",
-        "country",
-        "description",
-        "created_by",
-        "created",
-        "updated",
-    )
+    fields = (*services.CLAIMANT_UPDATABLE, *_RECORD)
+    readonly_fields = _RECORD
 
     def get_queryset(self, request):
         return (
@@ -126,7 +276,15 @@ class ClaimantAdmin(AuthoredAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(BaseAdmin):
+class TagAdmin(ServiceAdmin):
+    writes = ServiceSet(
+        create=lambda form, obj, *, by, parent: services.tag_create(name=form.cleaned_data["name"]),
+        update=lambda tag, data, *, by, expected_version: services.tag_update(
+            tag=tag, name=data.get("name", tag.name)
+        ),
+        delete=lambda tag, *, by: services.tag_delete(tag=tag),
+        updatable=("name",),
+    )
     list_display = ("name", "claim_count")
     search_fields = ("name",)
 
@@ -136,31 +294,3 @@ class TagAdmin(BaseAdmin):
     @admin.display(description=_("claims"), ordering="_claims")
     def claim_count(self, obj: Tag) -> int:
         return obj._claims
-
-
-@admin.register(Source)
-class SourceAdmin(HistoryAdmin):
-    list_display = ("outlet", "title", "url", "published_on", "claim")
-    list_filter = ("outlet",)
-    search_fields = ("outlet", "title", "url", "archived_url", "claim__statement")
-    list_select_related = ("claim",)
-    autocomplete_fields = ("claim",)
-    date_hierarchy = "published_on"
-
-
-@admin.register(Attribution)
-class AttributionAdmin(AuthoredAdmin):
-    list_display = ("claimant", "role", "claim", "stated_on", "created_by")
-    list_filter = ("role",)
-    search_fields = ("claimant__name", "claim__statement", "quote")
-    list_select_related = ("claimant", "claim", "created_by")
-    autocomplete_fields = ("claim", "claimant", "source")
-
-
-@admin.register(Denial)
-class DenialAdmin(AuthoredAdmin):
-    list_display = ("claimant", "kind", "claim", "stated_on", "created_by")
-    list_filter = ("kind",)
-    search_fields = ("claimant__name", "claim__statement", "quote")
-    list_select_related = ("claimant", "claim", "created_by")
-    autocomplete_fields = ("claim", "claimant", "source")

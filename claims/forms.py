@@ -7,6 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
+from claims.services import ATTRIBUTION_UPDATABLE, SOURCE_UPDATABLE
 from core.concurrency import ConflictCheckedForm
 from core.forms import (
     PartialDateField,
@@ -21,7 +22,7 @@ def _lines(items) -> str:
 
 
 class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
-    PARTIAL_DATE_FIELDS = {"made": ("made_on", "made_on_precision")}
+    PARTIAL_DATES = ("made",)
 
     made = PartialDateField(label=_("First made"))
     tags = forms.CharField(
@@ -102,20 +103,20 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
         }
 
 
-# Tuples: inline formsets append the foreign key to a list of fields in place.
-SOURCE_FIELDS = ("outlet", "url", "title", "published_on", "archived_url")
-ATTRIBUTION_FIELDS = ("claimant", "role", "quote", "source")
+# The attribution fields edited as they are; its date is the PartialDateField "stated".
+_ATTRIBUTION_MODEL_FIELDS = tuple(f for f in ATTRIBUTION_UPDATABLE if f != "stated")
 
 
 class SourceForm(WorkbenchFormMixin, forms.ModelForm):
     class Meta:
         model = Source
-        fields = SOURCE_FIELDS
+        # A tuple: inline formsets append the foreign key to a list of fields in place.
+        fields = SOURCE_UPDATABLE
         formfield_callback = formfield_callback
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
 
-    def cleaned_data_for_service(self) -> dict:
-        return {field: self.cleaned_data[field] for field in SOURCE_FIELDS}
+    def source_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in SOURCE_UPDATABLE}
 
 
 SourceFormSet = inlineformset_factory(
@@ -152,19 +153,19 @@ class _ClaimSourceChoice(forms.ModelForm):
 
 
 class AttributionForm(WorkbenchFormMixin, PartialDateFormMixin, _ClaimSourceChoice):
-    PARTIAL_DATE_FIELDS = {"stated": ("stated_on", "stated_on_precision")}
+    PARTIAL_DATES = ("stated",)
 
     stated = PartialDateField(label=_("When"))
 
     class Meta:
         model = Attribution
-        fields = ATTRIBUTION_FIELDS
+        fields = _ATTRIBUTION_MODEL_FIELDS
         widgets = {"quote": forms.Textarea(attrs={"rows": 2})}
 
     field_order = ["claimant", "role", "stated", "quote", "source"]
 
     def attribution_data(self) -> dict:
-        data = {field: self.cleaned_data[field] for field in ATTRIBUTION_FIELDS}
+        data = {field: self.cleaned_data[field] for field in _ATTRIBUTION_MODEL_FIELDS}
         return data | self.partial_date_data()
 
 
@@ -174,7 +175,7 @@ AttributionFormSet = inlineformset_factory(
 
 
 class DenialForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, _ClaimSourceChoice):
-    PARTIAL_DATE_FIELDS = {"stated": ("stated_on", "stated_on_precision")}
+    PARTIAL_DATES = ("stated",)
 
     stated = PartialDateField(label=_("When"))
 

@@ -12,12 +12,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import (
-    PartialDate,
+    PartialDateAttribute,
     PartialDatesModel,
     normalised_date_constraint,
-    partial_date,
     precision_field,
 )
+from core.history import Tracked
 from core.models import AuthoredModel, TimeStampedModel, VersionedModel
 
 
@@ -48,6 +48,8 @@ class ClaimantKind(models.TextChoices):
 
 class Claimant(VersionedModel, AuthoredModel):
     """A person or organisation that makes, endorses or denies claims."""
+
+    HISTORY = Tracked(shown_on={"claimant": "pk"}, skip=frozenset({"name_key"}))
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     name_key = models.CharField(max_length=200, editable=False)
@@ -197,13 +199,19 @@ VERDICT_RATINGS: dict[str, Rating] = {
 class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     """A contested public statement, tracked from first report to verdict."""
 
-    PARTIAL_DATES = (("made_on", "made_on_precision"),)
+    HISTORY = Tracked(
+        shown_on={"claim": "pk"}, skip=frozenset({"made_until"}), many=("tags", "related")
+    )
+    STATEMENT_MAX_LENGTH = 500
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
-    statement = models.CharField(_("statement"), max_length=500, validators=[single_line])
+    statement = models.CharField(
+        _("statement"), max_length=STATEMENT_MAX_LENGTH, validators=[single_line]
+    )
     details = models.TextField(_("details"), blank=True)
     made_on = models.DateField(_("first made on"), null=True, blank=True)
     made_on_precision = precision_field(_("precision of the date made"))
+    made = PartialDateAttribute("made_on", "made_on_precision")
     # The last day the claim may have been made ("June 2014" -> 30 June), kept for the
     # "evidence captured after the claim was made" flag; derived in clean().
     made_until = models.DateField(null=True, blank=True, editable=False)
@@ -236,10 +244,6 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     def __str__(self) -> str:
         return self.statement
 
-    @property
-    def made(self) -> PartialDate | None:
-        return partial_date(self.made_on, self.made_on_precision)
-
     def clean(self) -> None:
         super().clean()
         self.made_until = self.made.end if self.made else None
@@ -248,6 +252,13 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     def rating(self) -> Rating:
         return VERDICT_RATINGS[self.verdict]
 
+    @classmethod
+    def shortened(cls, text: str) -> str:
+        """A statement that fits: longer text from an importer is cut, with an ellipsis."""
+        text = text.strip()
+        limit = cls.STATEMENT_MAX_LENGTH
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
     @property
     def tag_names(self) -> list[str]:
         return sorted(tag.name for tag in self.tags.all())
@@ -255,6 +266,8 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
 
 class Source(TimeStampedModel):
     """Where a claim was reported: an article, a press release, a post."""
+
+    HISTORY = Tracked(shown_on={"claim": "claim_id"})
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="sources"
@@ -284,7 +297,7 @@ class Source(TimeStampedModel):
 class ClaimantStatement(PartialDatesModel, VersionedModel, AuthoredModel):
     """What a claimant said about a claim: when, in their words, and where it was reported."""
 
-    PARTIAL_DATES = (("stated_on", "stated_on_precision"),)
+    HISTORY = Tracked(shown_on={"claim": "claim_id", "claimant": "claimant_id"})
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="%(class)ss"
@@ -297,6 +310,7 @@ class ClaimantStatement(PartialDatesModel, VersionedModel, AuthoredModel):
     )
     stated_on = models.DateField(_("date"), null=True, blank=True)
     stated_on_precision = precision_field(_("precision of the date"))
+    stated = PartialDateAttribute("stated_on", "stated_on_precision")
     quote = models.TextField(_("verbatim quote"), blank=True)
     source = models.ForeignKey(
         Source,
@@ -310,10 +324,6 @@ class ClaimantStatement(PartialDatesModel, VersionedModel, AuthoredModel):
     class Meta:
         abstract = True
         ordering = ["stated_on", "pk"]
-
-    @property
-    def stated(self) -> PartialDate | None:
-        return partial_date(self.stated_on, self.stated_on_precision)
 
     def clean(self) -> None:
         super().clean()
@@ -331,6 +341,18 @@ class AttributionRole(models.TextChoices):
     ORIGINATOR = "originator", _("Originator")
     ENDORSER = "endorser", _("Endorser")
     REPEATER = "repeater", _("Repeater")
+
+    @property
+    def verb(self) -> str:
+        """What a claimant in this role did with the claim: "made", "endorsed"..."""
+        return str(_ROLE_VERBS[self])
+
+
+_ROLE_VERBS = {
+    AttributionRole.ORIGINATOR: _("made"),
+    AttributionRole.ENDORSER: _("endorsed"),
+    AttributionRole.REPEATER: _("repeated"),
+}
 
 
 class Attribution(ClaimantStatement):

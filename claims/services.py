@@ -3,7 +3,7 @@
 Every writer (web forms, admin, API, importers, the demo loader) goes through these, so each
 rule lives in one place: `full_clean()` runs the field validators, `clean()` and the database
 constraints with their readable messages; multi-row changes happen in one transaction; and
-every change is recorded in the history with who made it (`by`, or `created_by`).
+every change is recorded in the history with who made it (`by`, in every service).
 """
 
 from __future__ import annotations
@@ -33,21 +33,27 @@ from claims.models import (
     name_key,
 )
 from core import history
-from core.dates import DatePrecision
+from core.dates import PartialDate
 from core.services import created, deleted, model_update, validated_save
 
 User = AbstractBaseUser
 
-# Claimants ---------------------------------------------------------------------------------
+# What each update service may change. Anything else (the record's author, its claim, a
+# UUID, bookkeeping) is fixed once the record exists.
+CLAIMANT_UPDATABLE = ("name", "kind", "parent", "aliases", "country", "description")
+CLAIM_UPDATABLE = ("statement", "details", "made", "verdict", "verdict_rationale")
+SOURCE_UPDATABLE = ("outlet", "url", "title", "published_on", "archived_url")
+ATTRIBUTION_UPDATABLE = ("claimant", "role", "stated", "quote", "source")
+DENIAL_UPDATABLE = ("claimant", "kind", "stated", "quote", "source")
 
-CLAIMANT_FIELDS = ("name", "kind", "parent", "aliases", "country", "description")
+# Claimants ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def claimant_create(
     *,
     name: str,
-    created_by: User,
+    by: User,
     kind: str = ClaimantKind.UNKNOWN,
     parent: Claimant | None = None,
     aliases: str = "",
@@ -62,9 +68,9 @@ def claimant_create(
         aliases=aliases,
         country=country.strip(),
         description=description,
-        created_by=created_by,
+        created_by=by,
     )
-    return created(validated_save(claimant), by=created_by)
+    return created(validated_save(claimant), by=by)
 
 
 @transaction.atomic
@@ -75,7 +81,7 @@ def claimant_update(
     return model_update(
         instance=claimant,
         data=data,
-        allowed=CLAIMANT_FIELDS,
+        allowed=CLAIMANT_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
@@ -89,38 +95,48 @@ def claimant_get_by_name(name: str) -> Claimant | None:
 # Tags --------------------------------------------------------------------------------------
 
 
-def tag_get_or_create(*, name: str) -> Tag:
-    """The tag with this name regardless of case, created if it is new."""
+def _tag_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("A tag needs a name.")}, code="blank")
+    return name
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    """The tag with this name regardless of case, created if it is new."""
+    name = _tag_name(name)
     existing = Tag.objects.filter(name_key=name_key(name)).first()
     if existing is not None:
         return existing
     return validated_save(Tag(name=name))
 
 
-# Claims ------------------------------------------------------------------------------------
+def tag_create(*, name: str) -> Tag:
+    """A new tag; a name another tag has (in any case) is refused."""
+    return validated_save(Tag(name=_tag_name(name)))
 
-CLAIM_FIELDS = (
-    "statement",
-    "details",
-    "made_on",
-    "made_on_precision",
-    "verdict",
-    "verdict_rationale",
-)
-CLAIM_MANY = ("tags", "related")
+
+def tag_update(*, tag: Tag, name: str) -> Tag:
+    """Rename a tag; a name another tag has (in any case) is refused."""
+    tag.name = _tag_name(name)
+    return validated_save(tag)
+
+
+def tag_delete(*, tag: Tag) -> None:
+    """Remove a tag from every claim and delete it."""
+    tag.delete()
+
+
+# Claims ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def claim_create(
     *,
     statement: str,
-    created_by: User,
+    by: User,
     details: str = "",
-    made_on: datetime.date | None = None,
-    made_on_precision: str = DatePrecision.DAY,
+    made: PartialDate | None = None,
     tags: Iterable[str] = (),
     verdict: str = Verdict.UNVERIFIED,
     verdict_rationale: str = "",
@@ -130,31 +146,30 @@ def claim_create(
     claim = Claim(
         statement=statement.strip(),
         details=details,
-        made_on=made_on,
-        made_on_precision=made_on_precision,
+        made=made,
         verdict=verdict,
         verdict_rationale=verdict_rationale,
-        created_by=created_by,
+        created_by=by,
     )
     if uuid is not None:
         claim.uuid = uuid
     validated_save(claim)
     claim.tags.set(_tags(tags))
-    return created(claim, by=created_by, many=("tags",))
+    return created(claim, by=by)
 
 
 @transaction.atomic
 def claim_update(
     *, claim: Claim, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Claim:
-    """Change a claim's own fields; a date is normalised to its precision.
+    """Change a claim's own fields (`made` is a PartialDate).
 
     Raises EditConflict if the claim was saved by someone else since `expected_version`.
     """
     return model_update(
         instance=claim,
         data=data,
-        allowed=CLAIM_FIELDS,
+        allowed=CLAIM_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
@@ -166,43 +181,43 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 def _change_many(claim: Claim, by: User, change) -> None:
     """Apply a change to the claim's tags or related claims and record it."""
-    before = history.snapshot(claim, many=CLAIM_MANY)
+    before = history.snapshot(claim)
     change()
-    history.record(
-        instance=claim, user=by, before=before, after=history.snapshot(claim, many=CLAIM_MANY)
-    )
+    history.record(instance=claim, user=by, before=before)
+
+
+def _refuse_self(claim: Claim, others: Iterable[Claim]) -> None:
+    if any(other.pk == claim.pk for other in others):
+        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
 
 
 @transaction.atomic
-def claim_set_tags(*, claim: Claim, names: Iterable[str], by: User) -> None:
+def claim_tags_set(*, claim: Claim, names: Iterable[str], by: User) -> None:
+    """Give the claim exactly these tags (by name; new ones are created)."""
     tags = _tags(names)
     _change_many(claim, by, lambda: claim.tags.set(tags))
 
 
 @transaction.atomic
-def claim_set_related(*, claim: Claim, others: Iterable[Claim], by: User) -> None:
+def claim_related_set(*, claim: Claim, others: Iterable[Claim], by: User) -> None:
     """Make exactly `others` related to `claim` (both ways)."""
     others = list(others)
-    if any(other.pk == claim.pk for other in others):
-        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    _refuse_self(claim, others)
     _change_many(claim, by, lambda: claim.related.set(others))
 
 
 @transaction.atomic
-def claim_relate(*, claim: Claim, other: Claim, by: User) -> None:
+def claim_related_add(*, claim: Claim, other: Claim, by: User) -> None:
     """Mark two claims as related (both ways)."""
-    if claim.pk == other.pk:
-        raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    _refuse_self(claim, [other])
     _change_many(claim, by, lambda: claim.related.add(other))
 
 
 # Sources -----------------------------------------------------------------------------------
 
-SOURCE_FIELDS = ("outlet", "url", "title", "published_on", "archived_url")
-
 
 @transaction.atomic
-def source_add(
+def source_create(
     *,
     claim: Claim,
     outlet: str,
@@ -226,16 +241,14 @@ def source_add(
 
 @transaction.atomic
 def source_update(*, source: Source, data: dict[str, Any], by: User) -> Source:
-    return model_update(instance=source, data=data, allowed=SOURCE_FIELDS, by=by)
+    return model_update(instance=source, data=data, allowed=SOURCE_UPDATABLE, by=by)
 
 
 def source_delete(*, source: Source, by: User) -> None:
     deleted(source, by=by)
 
 
-# Attributions ------------------------------------------------------------------------------
-
-ATTRIBUTION_FIELDS = ("claimant", "role", "stated_on", "stated_on_precision", "quote", "source")
+# Attributions and denials ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -243,10 +256,9 @@ def attribution_create(
     *,
     claim: Claim,
     claimant: Claimant,
-    created_by: User,
+    by: User,
     role: str = AttributionRole.ORIGINATOR,
-    stated_on: datetime.date | None = None,
-    stated_on_precision: str = DatePrecision.DAY,
+    stated: PartialDate | None = None,
     quote: str = "",
     source: Source | None = None,
 ) -> Attribution:
@@ -255,27 +267,33 @@ def attribution_create(
         claim=claim,
         claimant=claimant,
         role=role,
-        stated_on=stated_on,
-        stated_on_precision=stated_on_precision,
+        stated=stated,
         quote=quote,
         source=source,
-        created_by=created_by,
+        created_by=by,
     )
-    return created(validated_save(attribution), by=created_by)
+    return created(validated_save(attribution), by=by)
 
 
 @transaction.atomic
-def attribution_update(*, attribution: Attribution, data: dict[str, Any], by: User) -> Attribution:
-    return model_update(instance=attribution, data=data, allowed=ATTRIBUTION_FIELDS, by=by)
+def attribution_update(
+    *,
+    attribution: Attribution,
+    data: dict[str, Any],
+    by: User,
+    expected_version: int | None = None,
+) -> Attribution:
+    return model_update(
+        instance=attribution,
+        data=data,
+        allowed=ATTRIBUTION_UPDATABLE,
+        by=by,
+        expected_version=expected_version,
+    )
 
 
 def attribution_delete(*, attribution: Attribution, by: User) -> None:
     deleted(attribution, by=by)
-
-
-# Denials -----------------------------------------------------------------------------------
-
-DENIAL_FIELDS = ("claimant", "kind", "stated_on", "stated_on_precision", "quote", "source")
 
 
 @transaction.atomic
@@ -283,10 +301,9 @@ def denial_create(
     *,
     claim: Claim,
     claimant: Claimant,
-    created_by: User,
+    by: User,
     kind: str = DenialKind.OUTRIGHT,
-    stated_on: datetime.date | None = None,
-    stated_on_precision: str = DatePrecision.DAY,
+    stated: PartialDate | None = None,
     quote: str = "",
     source: Source | None = None,
 ) -> Denial:
@@ -295,13 +312,12 @@ def denial_create(
         claim=claim,
         claimant=claimant,
         kind=kind,
-        stated_on=stated_on,
-        stated_on_precision=stated_on_precision,
+        stated=stated,
         quote=quote,
         source=source,
-        created_by=created_by,
+        created_by=by,
     )
-    return created(validated_save(denial), by=created_by)
+    return created(validated_save(denial), by=by)
 
 
 @transaction.atomic
@@ -311,7 +327,7 @@ def denial_update(
     return model_update(
         instance=denial,
         data=data,
-        allowed=DENIAL_FIELDS,
+        allowed=DENIAL_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
@@ -321,7 +337,18 @@ def denial_delete(*, denial: Denial, by: User) -> None:
     deleted(denial, by=by)
 
 
-# Relations named before their target existed (importers, restored dossiers) ----------------
+# What importers remember: the files a claim came from, and relations named before their
+# target existed (importers, restored dossiers) ---------------------------------------------
+
+
+def imported_from_create(*, claim: Claim, key: str) -> None:
+    """Remember that the file `key` (e.g. /news/2014/11/12/slug.md) made part of `claim`."""
+    ImportedFrom.objects.get_or_create(key=key, defaults={"claim": claim})
+
+
+def pending_relation_create(*, claim: Claim, target_key: str) -> None:
+    """Relate `claim` to the claim named by `target_key` once that one exists (see below)."""
+    PendingRelation.objects.get_or_create(claim=claim, target_key=target_key)
 
 
 @transaction.atomic
@@ -345,7 +372,7 @@ def pending_relations_resolve(*, by: User) -> int:
             target.pk != relation.claim_id
             and not relation.claim.related.filter(pk=target.pk).exists()
         ):
-            claim_relate(claim=relation.claim, other=target, by=by)
+            claim_related_add(claim=relation.claim, other=target, by=by)
             linked += 1
         PendingRelation.objects.filter(pk=relation.pk).delete()
     return linked

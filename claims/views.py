@@ -41,18 +41,14 @@ def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
         if action == "delete":
             services.source_delete(source=form.instance, by=request.user)
         elif action == "create":
-            services.source_add(claim=claim, by=request.user, **form.cleaned_data_for_service())
+            services.source_create(claim=claim, by=request.user, **form.source_data())
         else:
-            services.source_update(
-                source=form.instance, data=form.cleaned_data_for_service(), by=request.user
-            )
+            services.source_update(source=form.instance, data=form.source_data(), by=request.user)
     for action, form in formset_actions(attributions):
         if action == "delete":
             services.attribution_delete(attribution=form.instance, by=request.user)
         elif action == "create":
-            services.attribution_create(
-                claim=claim, created_by=request.user, **form.attribution_data()
-            )
+            services.attribution_create(claim=claim, by=request.user, **form.attribution_data())
         else:
             services.attribution_update(
                 attribution=form.instance, data=form.attribution_data(), by=request.user
@@ -73,7 +69,7 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
                 with transaction.atomic():
                     if claim is None:
                         claim = services.claim_create(
-                            created_by=request.user,
+                            by=request.user,
                             tags=form.cleaned_data["tags"],
                             **form.claim_data(),
                         )
@@ -84,10 +80,10 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
                             data=form.claim_data(),
                             expected_version=form.expected_version,
                         )
-                        services.claim_set_tags(
+                        services.claim_tags_set(
                             claim=claim, names=form.cleaned_data["tags"], by=request.user
                         )
-                    services.claim_set_related(
+                    services.claim_related_set(
                         claim=claim, others=form.cleaned_data["related"], by=request.user
                     )
                     _save_claim_formsets(request, claim, sources, attributions)
@@ -140,7 +136,7 @@ def _denial_form_page(request, claim: Claim, denial: Denial | None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             if denial is None:
-                services.denial_create(claim=claim, created_by=request.user, **form.denial_data())
+                services.denial_create(claim=claim, by=request.user, **form.denial_data())
             else:
                 services.denial_update(
                     denial=denial,
@@ -199,7 +195,7 @@ def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if claimant is None:
-                claimant = services.claimant_create(created_by=request.user, **form.claimant_data())
+                claimant = services.claimant_create(by=request.user, **form.claimant_data())
                 messages.success(request, _("Claimant added."))
             else:
                 services.claimant_update(

@@ -1,13 +1,10 @@
 """Form pieces both apps use."""
 
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.dates import DatePrecision, PartialDate
+from core.dates import PartialDate
 
 
 def formfield_callback(db_field: models.Field, **kwargs):
@@ -15,61 +12,6 @@ def formfield_callback(db_field: models.Field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
-
-
-_MONTHS = {
-    name.lower(): number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
-def parse_partial_date(text: str) -> PartialDate:
-    """Read "2014", "2014-06", "2014-06-12", "June 2014" or "12 June 2014".
-
-    Raises ValueError with a message fit to show beside the field.
-    """
-    value = " ".join(text.replace(",", " ").split())
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            return PartialDate(datetime.date(int(value), 1, 1), DatePrecision.YEAR)
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            year, month = map(int, match.groups())
-            return PartialDate(datetime.date(year, month, 1), DatePrecision.MONTH)
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
-            return PartialDate(datetime.date(*map(int, match.groups())), DatePrecision.DAY)
-        if match := re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", value):
-            month = _MONTHS.get(match.group(1).lower())
-            if month:
-                return PartialDate(
-                    datetime.date(int(match.group(2)), month, 1), DatePrecision.MONTH
-                )
-        if match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})", value):
-            month = _MONTHS.get(match.group(2).lower())
-            if month:
-                day, year = int(match.group(1)), int(match.group(3))
-                return PartialDate(datetime.date(year, month, day), DatePrecision.DAY)
-    except ValueError:
-        raise ValueError(f"“{text}” is not a real date.") from None
-    raise ValueError(
-        f"Could not read “{text}”: write 2014, June 2014 (or 2014-06), or 12 June 2014."
-    )
 
 
 class PartialDateField(forms.Field):
@@ -97,7 +39,7 @@ class PartialDateField(forms.Field):
         if not text:
             return None
         try:
-            return parse_partial_date(text)
+            return PartialDate.parse(text)
         except ValueError as error:
             raise forms.ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"message": str(error)}
@@ -105,32 +47,21 @@ class PartialDateField(forms.Field):
 
 
 class PartialDateFormMixin:
-    """Binds PartialDateFields to (date, precision) model field pairs.
+    """For model forms whose PartialDateFields bear the names of the model's PartialDate
+    attributes (PARTIAL_DATES, e.g. ("made",)): filled from the record, read back as
+    PartialDate values for the services."""
 
-    PARTIAL_DATE_FIELDS maps a form field name to its model fields, e.g.
-    {"made": ("made_on", "made_on_precision")}.
-    """
-
-    PARTIAL_DATE_FIELDS: dict[str, tuple[str, str]] = {}
+    PARTIAL_DATES: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        if instance is None or instance.pk is None:
-            return
-        for form_field, (date_field, precision_field) in self.PARTIAL_DATE_FIELDS.items():
-            value = getattr(instance, date_field)
-            if value is not None:
-                self.initial[form_field] = PartialDate(value, getattr(instance, precision_field))
+        if instance is not None and instance.pk is not None:
+            for name in self.PARTIAL_DATES:
+                self.initial.setdefault(name, getattr(instance, name))
 
     def partial_date_data(self) -> dict:
-        """The model values the partial-date fields stand for, from cleaned_data."""
-        data = {}
-        for form_field, (date_field, precision_field) in self.PARTIAL_DATE_FIELDS.items():
-            value = self.cleaned_data.get(form_field)
-            data[date_field] = value.value if value else None
-            data[precision_field] = value.precision if value else DatePrecision.DAY
-        return data
+        return {name: self.cleaned_data.get(name) for name in self.PARTIAL_DATES}
 
 
 _TEXT_WIDGETS = (forms.TextInput, forms.Textarea, forms.URLInput, forms.EmailInput)

@@ -1,8 +1,10 @@
-"""The record's history: every change to claims, claimants, attributions, denials, sources,
-evidence items, links and reviews, as a hash-chained append-only log.
+"""The record's history: every change made through the services, as a hash-chained,
+append-only log.
 
+A model is tracked by declaring `HISTORY = Tracked(...)` on itself: which record pages show
+its changes and which of its fields are bookkeeping, so that this module names no app.
 Services call `record()` with a snapshot of the record before the change (None for a new
-one); the admin does the same from its save hooks. `verify()` walks the chain.
+one). `verify()` walks the chain.
 """
 
 from __future__ import annotations
@@ -19,9 +21,39 @@ from django.utils import timezone
 
 from core.models import GENESIS_HASH, HistoryEntry, HistoryHead
 
-# Bookkeeping that is not part of the record's meaning.
-_SKIPPED = {"id", "created", "updated", "version", "name_key", "metadata", "phash", "made_until",
-            "thumbnail", "preview", "keyframe_strip", "created_by"}  # fmt: skip
+# The record pages a change can be shown on; each is a column of HistoryEntry.
+PAGES = ("claim", "claimant", "evidence")
+
+# Bookkeeping every model has, never part of a record's meaning.
+_ALWAYS_SKIPPED = frozenset({"id", "created", "updated", "version", "created_by"})
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """What the history needs to know of a model, declared on it as `HISTORY`.
+
+    `shown_on` maps a page in PAGES to the attribute that holds that page's record id
+    ("pk" for the record's own page, "claim_id" for a record shown on its claim's page);
+    `skip` names fields that are derived or bookkeeping; `many` names many-to-many fields
+    recorded as sorted lists of names.
+    """
+
+    shown_on: dict[str, str]
+    skip: frozenset[str] = frozenset()
+    many: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.shown_on) - set(PAGES)
+        if unknown:
+            raise ValueError(f"No history page called {', '.join(sorted(unknown))}.")
+
+
+def _tracked(instance: models.Model) -> Tracked:
+    try:
+        return type(instance).HISTORY
+    except AttributeError:
+        name = type(instance).__name__
+        raise TypeError(f"{name} declares no HISTORY: it is not tracked.") from None
 
 
 def _value(instance: models.Model, field: models.Field) -> Any:
@@ -40,16 +72,16 @@ def _value(instance: models.Model, field: models.Field) -> Any:
     return str(value)  # UUID, Decimal, files: their text form
 
 
-def snapshot(instance: models.Model, *, many: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The record's meaningful values, by field label, as JSON-friendly values.
-
-    `many` names many-to-many fields to include (as sorted lists of names).
-    """
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The record's meaningful values, by field label, as JSON-friendly values; its declared
+    many-to-many fields as sorted lists of names."""
+    tracked = _tracked(instance)
+    skipped = _ALWAYS_SKIPPED | tracked.skip
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name not in _SKIPPED:
+        if field.name not in skipped:
             values[str(field.verbose_name).capitalize()] = _value(instance, field)
-    for name in many:
+    for name in tracked.many:
         field = instance._meta.get_field(name)
         values[str(field.verbose_name).capitalize()] = sorted(
             str(related) for related in getattr(instance, name).all()
@@ -57,20 +89,12 @@ def snapshot(instance: models.Model, *, many: tuple[str, ...] = ()) -> dict[str,
     return values
 
 
-def _parents(instance: models.Model) -> dict[str, int | None]:
-    """Which claim, evidence and claimant pages show this change."""
-    label = instance._meta.label_lower
-    get = lambda name: getattr(instance, f"{name}_id", None)  # noqa: E731
-    if label == "claims.claim":
-        return {"claim_id": instance.pk}
-    if label == "claims.claimant":
-        return {"claimant_id": instance.pk}
-    if label == "evidence.evidenceitem":
-        return {"evidence_id": instance.pk}
+def _pages(instance: models.Model) -> dict[str, int | None]:
+    """The HistoryEntry columns naming the pages that show this change."""
+    shown_on = _tracked(instance).shown_on
     return {
-        "claim_id": get("claim"),
-        "evidence_id": get("evidence"),
-        "claimant_id": get("claimant"),
+        f"{page}_id": getattr(instance, shown_on[page]) if page in shown_on else None
+        for page in PAGES
     }
 
 
@@ -133,7 +157,7 @@ def record(
             object_repr=str(instance)[:300],
             changes=changes,
             prev_hash=head.hash,
-            **_parents(instance),
+            **_pages(instance),
         )
         entry.hash = entry_hash(_hashed_fields(entry))
         entry.save()

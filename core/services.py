@@ -61,11 +61,9 @@ def model_update(
         return instance
 
 
-def created(instance: M, *, by, many: tuple[str, ...] = ()) -> M:
+def created(instance: M, *, by) -> M:
     """Record a new record in the history (call after saving it)."""
-    history.record(
-        instance=instance, user=by, before=None, after=history.snapshot(instance, many=many)
-    )
+    history.record(instance=instance, user=by, before=None)
     return instance
 
 

@@ -36,14 +36,14 @@ from claims.models import (
 from claims.services import (
     attribution_create,
     claim_create,
-    claim_relate,
+    claim_related_add,
     claimant_create,
     claimant_get_by_name,
     denial_create,
-    source_add,
+    source_create,
 )
 from core.accounts import account_without_login
-from core.dates import DatePrecision
+from core.dates import DatePrecision, PartialDate
 from evidence.models import (
     EvidenceItem,
     EvidenceKind,
@@ -53,16 +53,21 @@ from evidence.models import (
     ReviewStatus,
     Strength,
 )
-from evidence.services import evidence_create, evidence_link, evidence_review
+from evidence.services import evidence_create, evidence_link_create, evidence_review
 
 NAMESPACE = uuid.UUID("6f1d3a52-3c0e-4b8e-9a51-2f7d0c4e8b10")
-MONTH, DAY = DatePrecision.MONTH, DatePrecision.DAY
-JUNE_2014 = datetime.date(2014, 6, 1)
-NOV_12 = datetime.date(2014, 11, 12)
+JUNE_2014 = PartialDate(datetime.date(2014, 6, 1), DatePrecision.MONTH)
+NOV_12 = PartialDate(datetime.date(2014, 11, 12))
 BBC_URL = "http://www.bbc.com/news/world-europe-30025138"
 
 RESEARCHER_USERNAME = "demo-researcher"
 REVIEWER_USERNAME = "demo-reviewer"
+
+
+def _day(year: int, month: int, day: int) -> tuple[PartialDate, PartialDate]:
+    """A capture range of one day."""
+    date = PartialDate(datetime.date(year, month, day))
+    return date, date
 
 
 def demo_uuid(key: str) -> uuid.UUID:
@@ -130,32 +135,32 @@ class _Loader:
     def claimant(self, name: str, **fields) -> Claimant:
         existing = claimant_get_by_name(name)
         self.report.count("claimants", existing is None)
-        return existing or claimant_create(name=name, created_by=self.researcher, **fields)
+        return existing or claimant_create(name=name, by=self.researcher, **fields)
 
     def claim(self, key: str, *, tags: list[str], **fields) -> Claim:
         existing = Claim.objects.filter(uuid=demo_uuid(f"claim:{key}")).first()
         self.report.count("claims", existing is None)
         return existing or claim_create(
-            uuid=demo_uuid(f"claim:{key}"), created_by=self.researcher, tags=tags, **fields
+            uuid=demo_uuid(f"claim:{key}"), by=self.researcher, tags=tags, **fields
         )
 
     def source(self, claim: Claim, *, url: str, **fields) -> Source:
         existing = Source.objects.filter(claim=claim, url=url).first()
         self.report.count("sources", existing is None)
-        return existing or source_add(claim=claim, url=url, by=self.researcher, **fields)
+        return existing or source_create(claim=claim, url=url, by=self.researcher, **fields)
 
     def attribution(self, claim: Claim, claimant: Claimant, role: str, **fields) -> Attribution:
         existing = Attribution.objects.filter(claim=claim, claimant=claimant, role=role).first()
         self.report.count("attributions", existing is None)
         return existing or attribution_create(
-            claim=claim, claimant=claimant, role=role, created_by=self.researcher, **fields
+            claim=claim, claimant=claimant, role=role, by=self.researcher, **fields
         )
 
     def denial(self, claim: Claim, claimant: Claimant, **fields) -> Denial:
         existing = Denial.objects.filter(claim=claim, claimant=claimant).first()
         self.report.count("denials", existing is None)
         return existing or denial_create(
-            claim=claim, claimant=claimant, created_by=self.researcher, **fields
+            claim=claim, claimant=claimant, by=self.researcher, **fields
         )
 
     def evidence(
@@ -173,27 +178,25 @@ class _Loader:
             return existing
         item = evidence_create(
             uuid=demo_uuid(f"evidence:{key}"),
-            created_by=self.researcher,
+            by=self.researcher,
             file=ContentFile(image, name=filename) if image else None,
             original_filename=filename,
             **fields,
         )
         if approve:
-            evidence_review(
-                item=item, reviewer=self.reviewer, status=ReviewStatus.APPROVED, note=approve
-            )
+            evidence_review(item=item, by=self.reviewer, status=ReviewStatus.APPROVED, note=approve)
         return item
 
     def link(self, claim: Claim, item: EvidenceItem, relation: str, **fields) -> EvidenceLink:
         existing = EvidenceLink.objects.filter(claim=claim, evidence=item).first()
         self.report.count("evidence links", existing is None)
-        return existing or evidence_link(
-            claim=claim, evidence=item, relation=relation, created_by=self.researcher, **fields
+        return existing or evidence_link_create(
+            claim=claim, evidence=item, relation=relation, by=self.researcher, **fields
         )
 
     def relate(self, claim: Claim, other: Claim) -> None:
         if not claim.related.filter(pk=other.pk).exists():
-            claim_relate(claim=claim, other=other, by=self.researcher)
+            claim_related_add(claim=claim, other=other, by=self.researcher)
 
 
 @transaction.atomic
@@ -260,8 +263,7 @@ def load_demo() -> LoadReport:
             "NATO claims that Russian Army troops and military equipment have entered "
             "Ukraine. Russia denies it."
         ),
-        made_on=NOV_12,
-        made_on_precision=DAY,
+        made=NOV_12,
         tags=["NATO", "Ukraine"],
         verdict=Verdict.UNDER_REVIEW,
     )
@@ -270,10 +272,10 @@ def load_demo() -> LoadReport:
         outlet="BBC",
         url=BBC_URL,
         title="Ukraine crisis: 'Russian troops' cross border, Nato says",
-        published_on=NOV_12,
+        published_on=NOV_12.value,
     )
-    load.attribution(troops, nato, AttributionRole.ORIGINATOR, stated_on=NOV_12, source=bbc)
-    load.denial(troops, government_ru, kind=DenialKind.OUTRIGHT, stated_on=NOV_12, source=bbc)
+    load.attribution(troops, nato, AttributionRole.ORIGINATOR, stated=NOV_12, source=bbc)
+    load.denial(troops, government_ru, kind=DenialKind.OUTRIGHT, stated=NOV_12, source=bbc)
 
     # June 2014: the three unmarked tanks.
     tanks = load.claim(
@@ -288,8 +290,7 @@ def load_demo() -> LoadReport:
             "transporters at the Rostov staging area on 11 June are the three tanks Ukrainian "
             "officials spotted in eastern Ukraine on 12 June."
         ),
-        made_on=JUNE_2014,
-        made_on_precision=MONTH,
+        made=JUNE_2014,
         tags=["NATO", "Ukraine", "Russia"],
         verdict=Verdict.UNDER_REVIEW,
         verdict_rationale=(
@@ -298,25 +299,19 @@ def load_demo() -> LoadReport:
             "Ukraine are unconfirmed."
         ),
     )
-    load.attribution(
-        tanks, avakov, AttributionRole.ORIGINATOR, stated_on=JUNE_2014, stated_on_precision=MONTH
-    )
-    load.attribution(
-        tanks, nato, AttributionRole.ENDORSER, stated_on=JUNE_2014, stated_on_precision=MONTH
-    )
+    load.attribution(tanks, avakov, AttributionRole.ORIGINATOR, stated=JUNE_2014)
+    load.attribution(tanks, nato, AttributionRole.ENDORSER, stated=JUNE_2014)
     load.attribution(
         tanks,
         united_states,
         AttributionRole.ENDORSER,
-        stated_on=JUNE_2014,
-        stated_on_precision=MONTH,
+        stated=JUNE_2014,
     )
     load.denial(
         tanks,
         foreign_ministry_ru,
         kind=DenialKind.OUTRIGHT,
-        stated_on=JUNE_2014,
-        stated_on_precision=MONTH,
+        stated=JUNE_2014,
         quote="another fake piece of information",
     )
 
@@ -327,16 +322,14 @@ def load_demo() -> LoadReport:
             "roles in both Crimea and eastern Ukraine."
         ),
         details="From NATO's press release accompanying the aerial images, June 2014.",
-        made_on=JUNE_2014,
-        made_on_precision=MONTH,
+        made=JUNE_2014,
         tags=["NATO", "Russia", "Crimea", "Ukraine"],
     )
     load.attribution(
         misleading,
         nato,
         AttributionRole.ORIGINATOR,
-        stated_on=JUNE_2014,
-        stated_on_precision=MONTH,
+        stated=JUNE_2014,
         quote=(
             "Russian officials have been repeatedly misleading and evasive regarding their "
             "roles in both Crimea and eastern Ukraine."
@@ -354,8 +347,7 @@ def load_demo() -> LoadReport:
             "in an unconfirmed video reportedly shot in Makiivka, Donetsk, with the Ukrainian "
             "Army's T-64s. Who first made it is not recorded in the source documents."
         ),
-        made_on=JUNE_2014,
-        made_on_precision=MONTH,
+        made=JUNE_2014,
         tags=["Ukraine"],
         verdict=Verdict.DISPUTED,
     )
@@ -375,8 +367,7 @@ def load_demo() -> LoadReport:
         "location_precision": LocationPrecision.REGION,
         "provider": nato,
         "kind": EvidenceKind.SATELLITE_IMAGE,
-        "published_on": JUNE_2014,
-        "published_on_precision": MONTH,
+        "published": JUNE_2014,
     }
     approved_note = "Demo: NATO-published imagery, provenance checked against NATO's release."
     may30 = load.evidence(
@@ -385,8 +376,7 @@ def load_demo() -> LoadReport:
         description=(
             "NATO aerial image of the Rostov staging area on 30 May 2014: no tanks present."
         ),
-        captured_from=datetime.date(2014, 5, 30),
-        captured_to=datetime.date(2014, 5, 30),
+        captured=_day(2014, 5, 30),
         image=placeholder_satellite_image(day="30 May 2014", tanks=0, caption="No tanks present."),
         filename="rostov-2014-05-30-placeholder.png",
         approve=approved_note,
@@ -399,8 +389,7 @@ def load_demo() -> LoadReport:
             "NATO aerial image of 6 June 2014: most equipment has moved away, as part of an "
             "announced withdrawal."
         ),
-        captured_from=datetime.date(2014, 6, 6),
-        captured_to=datetime.date(2014, 6, 6),
+        captured=_day(2014, 6, 6),
         image=placeholder_satellite_image(
             day="6 June 2014", tanks=2, caption="Most equipment moved away (announced withdrawal)."
         ),
@@ -415,8 +404,7 @@ def load_demo() -> LoadReport:
             "NATO aerial image of 11 June 2014: ten T-64 main battle tanks, three of them "
             "loaded on heavy equipment transporters."
         ),
-        captured_from=datetime.date(2014, 6, 11),
-        captured_to=datetime.date(2014, 6, 11),
+        captured=_day(2014, 6, 11),
         image=placeholder_satellite_image(
             day="11 June 2014",
             tanks=10,
@@ -436,8 +424,7 @@ def load_demo() -> LoadReport:
             "unconfirmed video reportedly shot in Makiivka, Donetsk, with Ukrainian Army T-64s."
         ),
         provider=nato,
-        published_on=JUNE_2014,
-        published_on_precision=MONTH,
+        published=JUNE_2014,
         approve="Demo: statement text checked against the source documents.",
     )
     makiivka = load.evidence(
@@ -449,8 +436,7 @@ def load_demo() -> LoadReport:
             "Ukrainian Army's T-64s and finds differences."
         ),
         provider=nato,
-        event_on=JUNE_2014,
-        event_on_precision=MONTH,
+        event=JUNE_2014,
         location_name="Makiivka, Donetsk Oblast, Ukraine",
         latitude=Decimal("48.047800"),
         longitude=Decimal("37.925800"),
@@ -462,8 +448,7 @@ def load_demo() -> LoadReport:
         title="Second video that NATO says shows Russian T-64 tanks in eastern Ukraine",
         description="Known by description only; no copy or URL is held.",
         provider=nato,
-        event_on=JUNE_2014,
-        event_on_precision=MONTH,
+        event=JUNE_2014,
     )
     rejection = load.evidence(
         "russian-mfa-rejection",
@@ -471,8 +456,7 @@ def load_demo() -> LoadReport:
         title="Russian foreign ministry rejects the tank accusations",
         description='The ministry calls the accusations "another fake piece of information".',
         provider=foreign_ministry_ru,
-        published_on=JUNE_2014,
-        published_on_precision=MONTH,
+        published=JUNE_2014,
     )
 
     load.link(

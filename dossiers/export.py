@@ -97,7 +97,7 @@ def record_export(dossier: Dossier, *, user, what: str) -> None:
             custody_record(
                 item=item,
                 action=CustodyAction.EXPORTED,
-                user=user,
+                by=user,
                 detail=f"{what} of claim #{dossier.claim.pk}",
             )
 

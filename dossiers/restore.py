@@ -22,14 +22,13 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from claims import services
-from claims.models import Attribution, Claim, Claimant, Denial, PendingRelation
-from core import history
+from claims.models import Attribution, Claim, Claimant, Denial
 from core.accounts import account_without_login
-from core.dates import DatePrecision
+from core.dates import PartialDate
 from core.importing import ImportFailed, ImportReport
 from dossiers.build import FORMAT, FORMAT_VERSION
-from evidence.models import EvidenceItem, EvidenceLink
-from evidence.services import evidence_create, evidence_link
+from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
+from evidence.services import evidence_create, evidence_link_create, evidence_review_restore
 
 CHUNK = 1024 * 1024
 # What a dossier says, minus what only makes sense on the instance that wrote it.
@@ -109,41 +108,36 @@ def _user(username: str | None, fallback):
     return account_without_login(username, active=False) if username else fallback
 
 
-def _date(partial: dict | None) -> tuple[datetime.date | None, str]:
-    if not partial:
-        return None, DatePrecision.DAY
-    text, precision = partial["date"], partial["precision"]
-    padded = {DatePrecision.YEAR: f"{text}-01-01", DatePrecision.MONTH: f"{text}-01"}
-    return datetime.date.fromisoformat(padded.get(precision, text)), precision
-
-
 def _claimant(entry: dict, user) -> Claimant:
     claimant = services.claimant_get_by_name(entry["name"])
     if claimant is None:
         parent = None
         for name in reversed(entry.get("parents", [])):  # the top first
             parent = services.claimant_get_by_name(name) or services.claimant_create(
-                name=name, parent=parent, created_by=user
+                name=name, parent=parent, by=user
             )
         claimant = services.claimant_create(
             name=entry["name"], kind=entry.get("kind") or "unknown", parent=parent,
             aliases="\n".join(entry.get("aliases", [])), country=entry.get("country", ""),
-            description=entry.get("description", ""), created_by=user,
+            description=entry.get("description", ""), by=user,
         )  # fmt: skip
     return claimant
 
 
 def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     entry = data["claim"]
-    made_on, precision = _date(entry.get("made"))
     claim = Claim.objects.filter(uuid=entry["uuid"]).first()
-    fields = {"statement": entry["statement"], "details": entry.get("details", ""),
-              "made_on": made_on, "made_on_precision": precision, "verdict": entry["verdict"],
-              "verdict_rationale": entry.get("verdict_rationale", "")}  # fmt: skip
+    fields = {
+        "statement": entry["statement"],
+        "details": entry.get("details", ""),
+        "made": PartialDate.from_json(entry.get("made")),
+        "verdict": entry["verdict"],
+        "verdict_rationale": entry.get("verdict_rationale", ""),
+    }
     if claim is None:
         author = _user(entry.get("created_by"), user)
         claim = services.claim_create(
-            uuid=entry["uuid"], tags=entry.get("tags", []), created_by=author, **fields
+            uuid=entry["uuid"], tags=entry.get("tags", []), by=author, **fields
         )
         report.created += 1
     else:
@@ -152,7 +146,7 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
             services.claim_update(claim=claim, data=changed, by=user)
         report.updated += 1 if changed else 0
         report.skipped += 0 if changed else 1
-        services.claim_set_tags(claim=claim, names=entry.get("tags", []), by=user)
+        services.claim_tags_set(claim=claim, names=entry.get("tags", []), by=user)
     claimants = {c["name"]: _claimant(c, user) for c in data.get("claimants", [])}
 
     def claimant(name: str) -> Claimant:
@@ -161,7 +155,7 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     known_urls = set(claim.sources.values_list("url", flat=True))
     for source_entry in data.get("sources", []):
         if source_entry["url"] not in known_urls:
-            services.source_add(
+            services.source_create(
                 claim=claim, outlet=source_entry["outlet"], url=source_entry["url"],
                 title=source_entry.get("title", ""), by=user,
                 published_on=datetime.date.fromisoformat(source_entry["published_on"])
@@ -175,25 +169,30 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     ):
         for statement in data.get(kind, []):
             who = claimant(statement["claimant"])
-            stated_on, stated_precision = _date(statement.get("stated"))
             extra = {"role": statement["role"]} if kind == "attributions" else {
                 "kind": statement["kind"]
             }  # fmt: skip
             if model.objects.filter(claim=claim, claimant=who, **extra).exists():
                 continue
-            create(claim=claim, claimant=who, created_by=user, stated_on=stated_on,
-                   stated_on_precision=stated_precision, quote=statement.get("quote", ""),
-                   source=by_url.get(statement.get("source_url")), **extra)  # fmt: skip
+            create(
+                claim=claim,
+                claimant=who,
+                by=user,
+                stated=PartialDate.from_json(statement.get("stated")),
+                quote=statement.get("quote", ""),
+                source=by_url.get(statement.get("source_url")),
+                **extra,
+            )
     items = {e["uuid"]: _evidence(e, source, user, claimant) for e in data.get("evidence", [])}
     for link in data.get("links", []):
         item = items.get(link["evidence"])
         if item and not EvidenceLink.objects.filter(claim=claim, evidence=item).exists():
-            evidence_link(claim=claim, evidence=item, relation=link["relation"],
+            evidence_link_create(claim=claim, evidence=item, relation=link["relation"],
                           strength=link["strength"], rationale=link.get("rationale", ""),
-                          created_by=user)  # fmt: skip
+                          by=user)  # fmt: skip
     for related in data.get("related_claims", []):
         # Linked now if that claim is here, else when its dossier is restored.
-        PendingRelation.objects.get_or_create(claim=claim, target_key=f"uuid:{related['uuid']}")
+        services.pending_relation_create(claim=claim, target_key=f"uuid:{related['uuid']}")
     services.pending_relations_resolve(by=user)
     return claim
 
@@ -208,26 +207,22 @@ def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
         if item is not None:
             return item  # the same file is already evidence here
     dates = entry.get("dates", {})
-    event_on, event_precision = _date(dates.get("event"))
-    captured_from, captured_precision = _date(dates.get("captured_from"))
-    captured_to, _ = _date(dates.get("captured_to"))
-    published_on, published_precision = _date(dates.get("published"))
     location = entry.get("location", {})
     fields = dict(
         uuid=entry["uuid"], kind=entry["kind"], title=entry["title"],
         description=entry.get("description", ""), url=entry.get("url", ""),
         provider=claimant(entry["provider"]) if entry.get("provider") else None,
-        event_on=event_on, event_on_precision=event_precision,
-        captured_from=captured_from, captured_to=captured_to,
-        captured_precision=captured_precision,
-        published_on=published_on, published_on_precision=published_precision,
+        event=PartialDate.from_json(dates.get("event")),
+        captured=(PartialDate.from_json(dates.get("captured_from")),
+                  PartialDate.from_json(dates.get("captured_to"))),
+        published=PartialDate.from_json(dates.get("published")),
         collected_on=datetime.date.fromisoformat(dates["collected_on"])
         if dates.get("collected_on") else None,
         location_name=location.get("name", ""),
         latitude=Decimal(location["latitude"]) if location.get("latitude") else None,
         longitude=Decimal(location["longitude"]) if location.get("longitude") else None,
         location_precision=location.get("precision") or "",
-        is_graphic=entry.get("graphic", False), created_by=user,
+        is_graphic=entry.get("graphic", False), by=user,
     )  # fmt: skip
     if file_entry and source.archive is not None:
         with source.open(file_entry["path"]) as member:
@@ -238,19 +233,18 @@ def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
     else:
         item = evidence_create(**fields)
     review = entry.get("review", {})
-    if review.get("status") and review["status"] != "pending":
-        # The decision made on the other instance, kept as made: who and when.
-        before = history.snapshot(item)
-        item.review_status = review["status"]
-        item.review_note = review.get("note", "")
-        item.media_authenticity = review.get("media_authenticity") or ""
-        item.reviewed_by = _user(review.get("reviewed_by"), user)
-        item.reviewed_at = (
-            parse_datetime(review["reviewed_at"]) if review.get("reviewed_at") else None
+    if review.get("status") and review["status"] != ReviewStatus.PENDING:
+        evidence_review_restore(
+            item=item,
+            status=review["status"],
+            note=review.get("note", ""),
+            authenticity=review.get("media_authenticity") or "",
+            reviewer=_user(review.get("reviewed_by"), user),
+            reviewed_at=parse_datetime(review["reviewed_at"])
+            if review.get("reviewed_at")
+            else None,
+            by=user,
         )
-        item.save(update_fields=["review_status", "review_note", "media_authenticity",
-                                 "reviewed_by", "reviewed_at"])  # fmt: skip
-        history.record(instance=item, user=user, before=before)
     return item
 
 

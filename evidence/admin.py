@@ -1,4 +1,7 @@
-from django import forms
+"""The admin for evidence items and their links. Every write goes through
+evidence.services (see core.admin): intake and the duplicate rule for new files, the
+version check for edits, the review rules for decisions, custody for links."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -8,72 +11,122 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.admin import ClaimAdmin
 from claims.models import Claim
-from core.admin import AuthoredAdmin, BaseTabularInline
-from core.forms import formfield_callback
+from core.admin import ServiceAdmin, ServiceAdminForm, ServiceSet, ServiceTabularInline
+from core.forms import PartialDateField, PartialDateFormMixin
 from evidence import intake as pipeline
+from evidence import services
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
-from evidence.services import (
-    can_review,
-    evidence_attach_file,
-    evidence_review,
-    review_check,
-)
 
 REVIEW_FIELDS = ("review_status", "review_note", "media_authenticity")
+_RECORD = ("uuid", "created_by", "created", "updated")
 
 
-class EvidenceItemAdminForm(forms.ModelForm):
-    class Meta:
-        model = EvidenceItem
-        # The admin narrows this to its fieldsets; declared fields follow the model.
-        fields = "__all__"  # noqa: DJ007
-        formfield_callback = formfield_callback
+class EvidenceItemAdminForm(PartialDateFormMixin, ServiceAdminForm):
+    PARTIAL_DATES = ("event", "published")
+
+    event = PartialDateField(label=_("Event date"))
+    captured_from = PartialDateField(label=_("Captured from"))
+    captured_to = PartialDateField(label=_("Captured to"))
+    published = PartialDateField(label=_("Published"))
+
+    intake: pipeline.Intake | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["captured_from"], self.initial["captured_to"] = self.instance.captured
 
     def clean_file(self):
-        """New files go through the intake pipeline here, so a refusal is a form error."""
+        """A new file goes through the intake here, so that a refusal is a form error."""
         upload = self.cleaned_data.get("file")
         if not upload or self.instance.pk:
             return upload
         try:
             self.intake = pipeline.receive(upload, upload.name)
+            services.evidence_duplicate_check(sha256=self.intake.sha256)
         except ValidationError as error:
             raise ValidationError(error.message_dict["file"]) from None
-        existing = EvidenceItem.objects.filter(sha256=self.intake.sha256).first()
-        if existing is not None:
-            self.intake.discard()
-            raise ValidationError(
-                f"This file is already evidence: “{existing.title}” (#{existing.pk}).",
-                code="duplicate",
-            )
         return upload
 
     def clean(self):
         cleaned = super().clean()
-        changed = set(self.changed_data) & set(REVIEW_FIELDS)
-        if changed and self.instance.pk:
+        if self.instance.pk and set(self.changed_data) & set(REVIEW_FIELDS):
             try:
-                review_check(
+                services.evidence_review_check(
                     item=self.instance,
-                    reviewer=self.user,
-                    status=cleaned.get("review_status", self.instance.review_status),
+                    by=self.user,
+                    status=cleaned.get("review_status", ReviewStatus.PENDING),
                     note=cleaned.get("review_note", ""),
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
+                for field, errors in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        if self.errors and self.intake is not None:
+            # The page comes back with its errors; the received file is not kept.
+            self.intake.discard()
+            self.intake = None
 
-class LinkInline(BaseTabularInline):
+    def evidence_data(self, names) -> dict:
+        data = {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+        if "captured" in names:
+            data["captured"] = (
+                self.cleaned_data["captured_from"],
+                self.cleaned_data["captured_to"],
+            )
+        return data
+
+
+def _item_create(form, obj, *, by, parent):
+    return services.evidence_create(
+        by=by, received=form.intake, **form.evidence_data(services.EVIDENCE_UPDATABLE)
+    )
+
+
+def _item_update(item, data, *, by, expected_version):
+    if "captured_from" in data or "captured_to" in data:
+        # The form's two capture fields are one value for the service.
+        start, end = item.captured
+        data["captured"] = (data.pop("captured_from", start), data.pop("captured_to", end))
+    return services.evidence_update(item=item, data=data, by=by, expected_version=expected_version)
+
+
+# What the change form hands _item_update; the review fields go to the review service.
+ITEM_UPDATABLE = (*services.EVIDENCE_UPDATABLE, "captured_from", "captured_to")
+
+
+def _link_create(form, obj, *, by, parent):
+    fields = {name: form.cleaned_data[name] for name in services.LINK_UPDATABLE}
+    claim = parent if isinstance(parent, Claim) else form.cleaned_data["claim"]
+    item = parent if isinstance(parent, EvidenceItem) else form.cleaned_data["evidence"]
+    return services.evidence_link_create(claim=claim, evidence=item, by=by, **fields)
+
+
+LINK_WRITES = ServiceSet(
+    create=_link_create,
+    update=lambda link, data, *, by, expected_version: services.evidence_link_update(
+        link=link, data=data, by=by
+    ),
+    delete=lambda link, *, by: services.evidence_link_delete(link=link, by=by),
+    updatable=services.LINK_UPDATABLE,
+)
+
+
+class LinkInline(ServiceTabularInline):
+    writes = LINK_WRITES
     model = EvidenceLink
     fk_name = "evidence"
     extra = 0
     autocomplete_fields = ("claim",)
-    fields = ("claim", "relation", "strength", "rationale")
+    fields = ("claim", *services.LINK_UPDATABLE)
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(AuthoredAdmin):
+class EvidenceItemAdmin(ServiceAdmin):
+    writes = ServiceSet(create=_item_create, update=_item_update, updatable=ITEM_UPDATABLE)
     form = EvidenceItemAdminForm
     list_display = ("title", "kind", "provider", "review_status", "link_count", "created")
     list_filter = (
@@ -100,14 +153,7 @@ class EvidenceItemAdmin(AuthoredAdmin):
         (_("File"), {"fields": ("file", "file_summary")}),
         (
             _("Dates"),
-            {
-                "fields": (
-                    ("event_on", "event_on_precision"),
-                    ("captured_from", "captured_to", "captured_precision"),
-                    ("published_on", "published_on_precision"),
-                    "collected_on",
-                )
-            },
+            {"fields": ("event", ("captured_from", "captured_to"), "published", "collected_on")},
         ),
         (
             _("Location"),
@@ -125,13 +171,13 @@ class EvidenceItemAdmin(AuthoredAdmin):
                 )
             },
         ),
-        (_("Record"), {"fields": ("uuid", "created_by", "created", "updated")}),
+        (_("Record"), {"fields": _RECORD}),
     )
 
     actions = ("approve_selected", "reject_selected", "ask_for_information_selected")
 
     def has_review_permission(self, request) -> bool:
-        return can_review(request.user)
+        return services.can_review(request.user)
 
     @admin.action(description=_("Approve selected evidence"), permissions=["review"])
     def approve_selected(self, request, queryset):
@@ -148,22 +194,20 @@ class EvidenceItemAdmin(AuthoredAdmin):
         )
 
     def _review_selected(self, request, queryset, status: str, action: str):
-        """Review each selected item under the same rules as the queue.
-
-        Rejecting or asking for information first asks for the note. Items the reviewer
-        added are skipped, and named.
-        """
+        """Review each selected item through the review service, whose rules decide:
+        rejecting or asking first asks for the note, and items the service refuses (the
+        reviewer's own) are skipped and named."""
         note = request.POST.get("note", "").strip()
-        needs_note = status in (ReviewStatus.REJECTED, ReviewStatus.NEEDS_INFO)
+        label = ReviewStatus(status).label
         queryset = queryset.select_related("created_by")
-        if needs_note and not note:
+        if status in (ReviewStatus.REJECTED, ReviewStatus.NEEDS_INFO) and not note:
             return TemplateResponse(
                 request,
                 "admin/evidence/review_note.html",
                 {
                     **self.admin_site.each_context(request),
-                    "title": dict(ReviewStatus.choices)[status],
-                    "status_label": dict(ReviewStatus.choices)[status],
+                    "title": label,
+                    "status_label": label,
                     "queryset": queryset,
                     "action": action,
                     "note": note,
@@ -172,25 +216,25 @@ class EvidenceItemAdmin(AuthoredAdmin):
             )
         done, skipped = [], []
         for item in queryset:
-            if item.created_by_id == request.user.pk:
-                skipped.append(item.title)
-                continue
-            evidence_review(item=item, reviewer=request.user, status=status, note=note)
-            done.append(item.title)
+            try:
+                services.evidence_review(item=item, by=request.user, status=status, note=note)
+            except ValidationError as error:
+                skipped.append(f"{item.title} ({' '.join(error.messages)})")
+            else:
+                done.append(item.title)
         if done:
             self.message_user(
                 request,
-                _("%(count)d item(s) marked “%(status)s”.")
-                % {"count": len(done), "status": dict(ReviewStatus.choices)[status]},
+                _("%(count)d item(s) marked “%(status)s”.") % {"count": len(done), "status": label},
                 messages.SUCCESS,
             )
         if skipped:
             self.message_user(
                 request,
-                _("Skipped %(count)d item(s) you added yourself, which someone else must "
-                  "review: %(titles)s.") % {"count": len(skipped), "titles": "; ".join(skipped)},
+                _("Skipped %(count)d item(s): %(items)s")
+                % {"count": len(skipped), "items": "; ".join(skipped)},
                 messages.WARNING,
-            )  # fmt: skip
+            )
         return None
 
     def get_queryset(self, request):
@@ -210,31 +254,21 @@ class EvidenceItemAdmin(AuthoredAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [
-            "uuid",
-            "file_summary",
-            "reviewed_by",
-            "reviewed_at",
-            *AuthoredAdmin.readonly_fields,
-        ]
+        readonly = ["file_summary", "reviewed_by", "reviewed_at", *_RECORD]
         if obj is not None:
             # The original is evidence: once stored it is never replaced.
             readonly.append("file")
-        if obj is None or not can_review(request.user):
+        if obj is None or not services.can_review(request.user):
             readonly.extend(REVIEW_FIELDS)
         return readonly
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None:
-            # Show the summary, not a link: files are never served from a public URL.
-            return [
-                (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "file")})
-                for name, opts in fieldsets
-            ]
+        # Show the summary of a stored file, not a link: files are never served from a
+        # public URL. A new item shows the upload field instead.
+        hidden = "file" if obj is not None else "file_summary"
         return [
-            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "file_summary")})
-            for name, opts in fieldsets
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != hidden)})
+            for name, opts in super().get_fieldsets(request, obj)
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -243,47 +277,45 @@ class EvidenceItemAdmin(AuthoredAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        received = getattr(form, "intake", None) if not change else None
-        review_changed = change and bool(set(form.changed_data) & set(REVIEW_FIELDS))
-        if received:
-            obj.file = None
-        if review_changed:
-            # Save the rest first, then record the decision through the one review path.
-            new_status, new_note = obj.review_status, obj.review_note
-            new_authenticity = obj.media_authenticity
-            obj.review_status = form.initial["review_status"]
-            obj.review_note = form.initial["review_note"]
-            obj.media_authenticity = form.initial["media_authenticity"]
-        if received:
-            obj.created_by = request.user
-            evidence_attach_file(item=obj, intake=received, user=request.user)
-        else:
-            super().save_model(request, obj, form, change)
-        if review_changed:
-            evidence_review(
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & set(REVIEW_FIELDS):
+            # The decision goes through the one review path, after the other changes.
+            services.evidence_review(
                 item=obj,
-                reviewer=request.user,
-                status=new_status,
-                note=new_note,
-                authenticity=new_authenticity,
+                by=request.user,
+                status=form.cleaned_data["review_status"],
+                note=form.cleaned_data["review_note"],
+                authenticity=form.cleaned_data["media_authenticity"],
             )
 
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(AuthoredAdmin):
+class EvidenceLinkAdmin(ServiceAdmin):
+    writes = LINK_WRITES
     list_display = ("evidence", "relation", "strength", "claim", "created_by", "created")
     list_filter = ("relation", "strength")
     search_fields = ("evidence__title", "claim__statement", "rationale")
     list_select_related = ("evidence", "claim", "created_by")
     autocomplete_fields = ("claim", "evidence")
+    readonly_fields = ("created_by", "created", "updated")
+
+    def get_fields(self, request, obj=None):
+        fields = ("claim", "evidence", *services.LINK_UPDATABLE, *self.readonly_fields)
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A link joins one claim and one item for good; unlink and link again instead.
+        fixed = ("claim", "evidence") if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
 
 
-class ClaimLinkInline(BaseTabularInline):
+class ClaimLinkInline(ServiceTabularInline):
+    writes = LINK_WRITES
     model = EvidenceLink
     fk_name = "claim"
     extra = 0
     autocomplete_fields = ("evidence",)
-    fields = ("evidence", "relation", "strength", "rationale")
+    fields = ("evidence", *services.LINK_UPDATABLE)
 
 
 class ClaimWithEvidenceAdmin(ClaimAdmin):

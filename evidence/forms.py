@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claimant
 from core.concurrency import ConflictCheckedForm
-from core.dates import DatePrecision
 from core.forms import (
     PartialDateField,
     PartialDateFormMixin,
@@ -16,7 +15,8 @@ from core.forms import (
 )
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
 
-EVIDENCE_FIELDS = [
+# The model fields the form edits as they are; the dates are PartialDateFields below.
+_MODEL_FIELDS = [
     "kind",
     "title",
     "description",
@@ -32,12 +32,7 @@ EVIDENCE_FIELDS = [
 
 
 class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
-    PARTIAL_DATE_FIELDS = {
-        "event": ("event_on", "event_on_precision"),
-        "captured_from": ("captured_from", "captured_precision"),
-        "captured_to": ("captured_to", "captured_precision"),
-        "published": ("published_on", "published_on_precision"),
-    }
+    PARTIAL_DATES = ("event", "published")
 
     file = forms.FileField(
         label=_("File"),
@@ -55,7 +50,7 @@ class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm
 
     class Meta:
         model = EvidenceItem
-        fields = EVIDENCE_FIELDS
+        fields = _MODEL_FIELDS
         formfield_callback = formfield_callback
         widgets = {
             "title": forms.TextInput(attrs={"class": "wide"}),
@@ -100,31 +95,14 @@ class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm
         if self.instance.pk:
             # The stored original is evidence: it is never replaced through an edit.
             del self.fields["file"]
+            self.initial["captured_from"], self.initial["captured_to"] = self.instance.captured
             self.start_from(self.instance)
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("captured_from"), cleaned.get("captured_to")
-        if end and not start:
-            self.add_error("captured_from", _("Give the start of the capture range too."))
-        elif start and end and start.precision != end.precision:
-            self.add_error(
-                "captured_to",
-                _("Give both ends of the capture range to the same precision."),
-            )
-        elif start and end and end.value < start.value:
-            self.add_error("captured_to", _("The capture range must not end before it starts."))
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
-        return cleaned
-
     def evidence_data(self) -> dict:
-        data = {field: self.cleaned_data[field] for field in EVIDENCE_FIELDS}
-        data |= self.partial_date_data()
-        # Both capture ends share one precision column.
-        start = self.cleaned_data.get("captured_from")
-        data["captured_precision"] = start.precision if start else DatePrecision.DAY
-        return data
+        """What the services take; the capture range's rules are the model's (clean())."""
+        data = {field: self.cleaned_data[field] for field in _MODEL_FIELDS}
+        data["captured"] = (self.cleaned_data["captured_from"], self.cleaned_data["captured_to"])
+        return data | self.partial_date_data()
 
     def snapshot_of(self, item: EvidenceItem) -> dict[str, str]:
         start, end = item.captured

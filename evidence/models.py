@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Claimant
 from core.dates import (
-    PartialDate,
+    PartialDateAttribute,
+    PartialDateRangeAttribute,
     PartialDatesModel,
     normalised_date_constraint,
-    partial_date,
     precision_field,
 )
+from core.history import Tracked
 from core.models import AppendOnlyQuerySet, AuthoredModel, VersionedModel
 
 
@@ -65,14 +67,34 @@ def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
     return f"evidence/originals/{name[:2]}/{name}"
 
 
+# The database's guard for the capture range; EvidenceItem.clean() names the same rule for
+# the field it concerns.
+CAPTURE_RANGE_ORDERED = models.CheckConstraint(
+    condition=Q(captured_from__isnull=True)
+    | Q(captured_to__isnull=True)
+    | Q(captured_from__lte=F("captured_to")),
+    name="evidence_capture_range_ordered",
+    violation_error_message=_("The capture range must not end before it starts."),
+)
+
+
+class EvidenceItemQuerySet(models.QuerySet):
+    def awaiting_review(self) -> EvidenceItemQuerySet:
+        """Items a reviewer still has to decide on (the review queue)."""
+        return self.filter(review_status__in=EvidenceItem.AWAITING_REVIEW)
+
+
 class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     """A satellite image, photo, video, document or statement that bears on claims."""
 
-    PARTIAL_DATES = (
-        ("event_on", "event_on_precision"),
-        ("captured_from", "captured_precision"),
-        ("captured_to", "captured_precision"),
-        ("published_on", "published_on_precision"),
+    # Derived from the file at intake, never edited: not part of what the history compares.
+    # Not yet decided: pending, or sent back to its author with a question. Such items are
+    # not counted in a claim's balance and are marked UNREVIEWED in dossiers.
+    AWAITING_REVIEW = (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO)
+
+    HISTORY = Tracked(
+        shown_on={"evidence": "pk"},
+        skip=frozenset({"metadata", "phash", "thumbnail", "preview", "keyframe_strip"}),
     )
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
@@ -110,11 +132,14 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     # public, and when we got hold of it.
     event_on = models.DateField(_("event date"), null=True, blank=True)
     event_on_precision = precision_field(_("precision of the event date"))
+    event = PartialDateAttribute("event_on", "event_on_precision")
     captured_from = models.DateField(_("captured from"), null=True, blank=True)
     captured_to = models.DateField(_("captured to"), null=True, blank=True)
     captured_precision = precision_field(_("precision of the capture dates"))
+    captured = PartialDateRangeAttribute("captured_from", "captured_to", "captured_precision")
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_on_precision = precision_field(_("precision of the publication date"))
+    published = PartialDateAttribute("published_on", "published_on_precision")
     collected_on = models.DateField(_("collected on"), null=True, blank=True)
 
     location_name = models.CharField(_("location"), max_length=300, blank=True)
@@ -157,6 +182,8 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     media_type = models.CharField(_("detected media type"), max_length=100, blank=True)
 
+    objects = EvidenceItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("evidence item")
@@ -174,13 +201,7 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
                 name="evidence_sha256_unique",
                 violation_error_message=_("This file is already stored as evidence."),
             ),
-            models.CheckConstraint(
-                condition=Q(captured_from__isnull=True)
-                | Q(captured_to__isnull=True)
-                | Q(captured_from__lte=F("captured_to")),
-                name="evidence_capture_range_ordered",
-                violation_error_message=_("The capture range must not end before it starts."),
-            ),
+            CAPTURE_RANGE_ORDERED,
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="evidence_latitude_in_range",
@@ -225,20 +246,36 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def event(self) -> PartialDate | None:
-        return partial_date(self.event_on, self.event_on_precision)
+    def clean(self) -> None:
+        """The capture range's rules, for every writer: an end needs a start, both ends
+        share one precision, and the range does not run backwards."""
+        super().clean()
+        if type(self).captured.mismatched(self):
+            raise ValidationError(
+                {"captured_to": _("Give both ends of the capture range to the same precision.")},
+                code="capture_precision",
+            )
+        if self.captured_to is not None and self.captured_from is None:
+            raise ValidationError(
+                {"captured_from": _("Give the start of the capture range too.")},
+                code="capture_start_missing",
+            )
+        if self.captured_from and self.captured_to and self.captured_to < self.captured_from:
+            raise ValidationError(
+                {"captured_to": CAPTURE_RANGE_ORDERED.violation_error_message},
+                code="capture_reversed",
+            )
+
+    @classmethod
+    def shortened_title(cls, text: str) -> str:
+        """A title that fits: longer text from an importer is cut, with an ellipsis."""
+        text = text.strip()
+        limit = cls._meta.get_field("title").max_length
+        return text if len(text) <= limit else text[: limit - 1] + "…"
 
     @property
-    def captured(self) -> tuple[PartialDate | None, PartialDate | None]:
-        return (
-            partial_date(self.captured_from, self.captured_precision),
-            partial_date(self.captured_to, self.captured_precision),
-        )
-
-    @property
-    def published(self) -> PartialDate | None:
-        return partial_date(self.published_on, self.published_on_precision)
+    def is_awaiting_review(self) -> bool:
+        return self.review_status in self.AWAITING_REVIEW
 
     @property
     def is_image_or_video(self) -> bool:
@@ -263,9 +300,19 @@ class Strength(models.TextChoices):
     MODERATE = "moderate", _("Moderate")
     STRONG = "strong", _("Strong")
 
+    @property
+    def weight(self) -> int:
+        """What an approved link of this strength weighs in a claim's evidence balance."""
+        return _WEIGHTS[self]
+
+
+_WEIGHTS = {Strength.WEAK: 1, Strength.MODERATE: 2, Strength.STRONG: 3}
+
 
 class EvidenceLink(AuthoredModel):
     """How one evidence item bears on one claim."""
+
+    HISTORY = Tracked(shown_on={"claim": "claim_id", "evidence": "evidence_id"})
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence_links"

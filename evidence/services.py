@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim, Claimant
 from core import history
-from core.dates import DatePrecision
+from core.dates import PartialDate
 from core.services import created, deleted, model_update, validated_save
 from evidence import intake as pipeline
 from evidence.models import (
@@ -32,19 +32,15 @@ REVIEW_PERMISSION = "evidence.review_evidenceitem"
 
 # What researchers may change. Review fields are absent on purpose: only
 # evidence_review() changes them.
-EVIDENCE_FIELDS = (
+EVIDENCE_UPDATABLE = (
     "kind",
     "title",
     "description",
     "url",
     "provider",
-    "event_on",
-    "event_on_precision",
-    "captured_from",
-    "captured_to",
-    "captured_precision",
-    "published_on",
-    "published_on_precision",
+    "event",
+    "captured",
+    "published",
     "collected_on",
     "location_name",
     "latitude",
@@ -52,6 +48,7 @@ EVIDENCE_FIELDS = (
     "location_precision",
     "is_graphic",
 )
+LINK_UPDATABLE = ("relation", "strength", "rationale")
 
 
 class DuplicateEvidence(ValidationError):
@@ -70,21 +67,31 @@ class DuplicateEvidence(ValidationError):
         self.existing = existing
 
 
+def evidence_duplicate_check(*, sha256: str, item: EvidenceItem | None = None) -> None:
+    """Refuse a file that is already stored as another item (DuplicateEvidence)."""
+    existing = EvidenceItem.objects.filter(sha256=sha256)
+    if item is not None and item.pk is not None:
+        existing = existing.exclude(pk=item.pk)
+    if (found := existing.first()) is not None:
+        raise DuplicateEvidence(found)
+
+
 def custody_record(
     *,
     item: EvidenceItem,
     action: str,
-    user: AbstractBaseUser | None,
+    by: AbstractBaseUser | None,
     sha256: str | None = None,
     detail: str = "",
 ) -> CustodyEvent:
     """Append an entry to an item's chain of custody (its stored hash unless given)."""
+    limit = CustodyEvent._meta.get_field("detail").max_length
     return CustodyEvent.objects.create(
         evidence=item,
         action=action,
-        user=user,
+        user=by,
         sha256=item.sha256 if sha256 is None else sha256,
-        detail=detail[:500],
+        detail=detail[:limit],
     )
 
 
@@ -111,19 +118,16 @@ def evidence_create(
     *,
     kind: str,
     title: str,
-    created_by: AbstractBaseUser,
+    by: AbstractBaseUser,
     description: str = "",
     file: File | None = None,
     original_filename: str = "",
+    received: pipeline.Intake | None = None,
     url: str = "",
     provider: Claimant | None = None,
-    event_on: datetime.date | None = None,
-    event_on_precision: str = DatePrecision.DAY,
-    captured_from: datetime.date | None = None,
-    captured_to: datetime.date | None = None,
-    captured_precision: str = DatePrecision.DAY,
-    published_on: datetime.date | None = None,
-    published_on_precision: str = DatePrecision.DAY,
+    event: PartialDate | None = None,
+    captured: tuple[PartialDate | None, PartialDate | None] = (None, None),
+    published: PartialDate | None = None,
     collected_on: datetime.date | None = None,
     location_name: str = "",
     latitude: Decimal | None = None,
@@ -132,7 +136,8 @@ def evidence_create(
     is_graphic: bool = False,
     uuid: Any = None,
 ) -> EvidenceItem:
-    """Create an evidence item; its file, if any, goes through the intake pipeline.
+    """Create an evidence item; its file, if any, goes through the intake pipeline (or was
+    `received` through it already, by a form that had to show its refusals).
 
     The item starts pending review. A refused file raises ValidationError on "file"; a file
     already stored raises DuplicateEvidence. Either way nothing is written.
@@ -143,43 +148,40 @@ def evidence_create(
         description=description,
         url=url.strip(),
         provider=provider,
-        event_on=event_on,
-        event_on_precision=event_on_precision,
-        captured_from=captured_from,
-        captured_to=captured_to,
-        captured_precision=captured_precision,
-        published_on=published_on,
-        published_on_precision=published_on_precision,
+        event=event,
+        captured=captured,
+        published=published,
         collected_on=collected_on,
         location_name=location_name.strip(),
         latitude=latitude,
         longitude=longitude,
         location_precision=location_precision,
         is_graphic=is_graphic,
-        created_by=created_by,
+        created_by=by,
     )
     if uuid is not None:
         item.uuid = uuid
     # Validate the record before the file is read, so a bad form costs no intake.
     item.full_clean()
-    if file is None:
+    if file is None and received is None:
         item.save()
-        return created(item, by=created_by)
-    received = pipeline.receive(file, original_filename)
-    return evidence_attach_file(item=item, intake=received, user=created_by)
+        return created(item, by=by)
+    received = received or pipeline.receive(file, original_filename)
+    return evidence_attach_file(item=item, intake=received, by=by)
 
 
 def evidence_attach_file(
-    *, item: EvidenceItem, intake: pipeline.Intake, user: AbstractBaseUser
+    *, item: EvidenceItem, intake: pipeline.Intake, by: AbstractBaseUser
 ) -> EvidenceItem:
     """Store a received file as the original of a new item and save the item.
 
     Everything stored is removed again if the record cannot be saved.
     """
-    existing = EvidenceItem.objects.filter(sha256=intake.sha256).exclude(pk=item.pk).first()
-    if existing is not None:
+    try:
+        evidence_duplicate_check(sha256=intake.sha256, item=item)
+    except DuplicateEvidence:
         intake.discard()
-        raise DuplicateEvidence(existing)
+        raise
     storage = item.file.storage
     names = pipeline.store(intake, storage, item.uuid)
     try:
@@ -193,18 +195,18 @@ def evidence_attach_file(
             item.media_type = intake.detection.media_type
             item.metadata, item.phash = intake.metadata, intake.phash
             validated_save(item)
-            created(item, by=user)
+            created(item, by=by)
             custody_record(
                 item=item,
                 action=CustodyAction.RECEIVED,
-                user=user,
+                by=by,
                 detail=f"{intake.size} bytes, {intake.detection.name}, "
                 f"named “{intake.original_filename}”",
             )
             custody_record(
                 item=item,
                 action=CustodyAction.METADATA_EXTRACTED,
-                user=user,
+                by=by,
                 detail=_describe(intake.metadata) or intake.detection.media_type,
             )
     except BaseException:
@@ -225,7 +227,7 @@ def evidence_update(
 
     An item that a reviewer asked more information about goes back to the review queue.
     """
-    unknown = set(data) - set(EVIDENCE_FIELDS)
+    unknown = set(data) - set(EVIDENCE_UPDATABLE)
     if unknown:
         raise ValueError(f"Cannot update {', '.join(sorted(unknown))} here.")
     if item.review_status == ReviewStatus.NEEDS_INFO:
@@ -234,14 +236,14 @@ def evidence_update(
     return model_update(
         instance=item,
         data=data,
-        allowed=(*EVIDENCE_FIELDS, "review_status"),
+        allowed=(*EVIDENCE_UPDATABLE, "review_status"),
         by=by,
         expected_version=expected_version,
     )
 
 
 @transaction.atomic
-def evidence_accept_suggestion(
+def evidence_suggestion_accept(
     *, item: EvidenceItem, what: str, by: AbstractBaseUser
 ) -> EvidenceItem:
     """Take the coordinates or capture date that the file's EXIF suggests."""
@@ -254,8 +256,8 @@ def evidence_accept_suggestion(
             "location_precision": item.location_precision or LocationPrecision.EXACT,
         }
     elif what == "capture-date" and exif.get("original_datetime"):
-        day = datetime.datetime.fromisoformat(exif["original_datetime"]).date()
-        data = {"captured_from": day, "captured_to": day, "captured_precision": DatePrecision.DAY}
+        day = PartialDate(datetime.datetime.fromisoformat(exif["original_datetime"]).date())
+        data = {"captured": (day, day)}
     else:
         raise ValidationError(_("The file suggests no such value."), code="no_suggestion")
     return evidence_update(item=item, data=data, by=by)
@@ -265,7 +267,9 @@ def can_review(user: AbstractBaseUser) -> bool:
     return user.is_active and user.has_perm(REVIEW_PERMISSION)
 
 
-def review_check(*, item: EvidenceItem, reviewer: AbstractBaseUser, status: str, note: str) -> None:
+def evidence_review_check(
+    *, item: EvidenceItem, by: AbstractBaseUser, status: str, note: str
+) -> None:
     """The review rules, for every place a review can be made (queue, admin, API).
 
     Raises ValidationError naming the field at fault: nobody reviews an item they added
@@ -273,7 +277,7 @@ def review_check(*, item: EvidenceItem, reviewer: AbstractBaseUser, status: str,
     """
     if status not in ReviewStatus.values:
         raise ValidationError({"review_status": _("Unknown review status.")}, code="invalid")
-    if item.created_by_id == reviewer.pk:
+    if item.created_by_id == by.pk:
         raise ValidationError(
             {"review_status": _("You added this evidence item, so someone else must review it.")},
             code="own_item",
@@ -293,15 +297,15 @@ def review_check(*, item: EvidenceItem, reviewer: AbstractBaseUser, status: str,
 def evidence_review(
     *,
     item: EvidenceItem,
-    reviewer: AbstractBaseUser,
+    by: AbstractBaseUser,
     status: str,
     note: str = "",
     authenticity: str | None = None,
 ) -> EvidenceItem:
-    """Record a review decision by a reviewer (see review_check for the rules)."""
-    if not can_review(reviewer):
+    """Record a review decision by a reviewer (see evidence_review_check for the rules)."""
+    if not can_review(by):
         raise PermissionDenied(_("Only reviewers can change the review status of evidence."))
-    review_check(item=item, reviewer=reviewer, status=status, note=note)
+    evidence_review_check(item=item, by=by, status=status, note=note)
     before = history.snapshot(item)
     item.review_status = status
     item.review_note = note.strip()
@@ -310,30 +314,58 @@ def evidence_review(
     if status == ReviewStatus.PENDING:
         item.reviewed_by, item.reviewed_at = None, None
     else:
-        item.reviewed_by, item.reviewed_at = reviewer, timezone.now()
+        item.reviewed_by, item.reviewed_at = by, timezone.now()
     validated_save(item)
-    history.record(instance=item, user=reviewer, before=before)
+    history.record(instance=item, user=by, before=before)
     custody_record(
         item=item,
         action=CustodyAction.REVIEWED,
-        user=reviewer,
+        by=by,
         detail=" · ".join(filter(None, [item.get_review_status_display(), item.review_note])),
+    )
+    return item
+
+
+@transaction.atomic
+def evidence_review_restore(
+    *,
+    item: EvidenceItem,
+    status: str,
+    note: str,
+    authenticity: str,
+    reviewer: AbstractBaseUser,
+    reviewed_at: datetime.datetime | None,
+    by: AbstractBaseUser,
+) -> EvidenceItem:
+    """Keep a decision made on another instance as it was made there (by `reviewer`, at
+    `reviewed_at`), for a restored dossier; `by` is who restored it."""
+    if status not in ReviewStatus.values:
+        raise ValidationError({"review_status": _("Unknown review status.")}, code="invalid")
+    before = history.snapshot(item)
+    item.review_status, item.review_note = status, note
+    item.media_authenticity = authenticity
+    item.reviewed_by, item.reviewed_at = reviewer, reviewed_at or timezone.now()
+    validated_save(item)
+    history.record(instance=item, user=by, before=before)
+    custody_record(
+        item=item,
+        action=CustodyAction.REVIEWED,
+        by=by,
+        detail=f"{item.get_review_status_display()} by {reviewer} (restored from a dossier)",
     )
     return item
 
 
 # Links -------------------------------------------------------------------------------------
 
-LINK_FIELDS = ("relation", "strength", "rationale")
-
 
 @transaction.atomic
-def evidence_link(
+def evidence_link_create(
     *,
     claim: Claim,
     evidence: EvidenceItem,
     relation: str,
-    created_by: AbstractBaseUser,
+    by: AbstractBaseUser,
     strength: str = Strength.MODERATE,
     rationale: str = "",
 ) -> EvidenceLink:
@@ -344,13 +376,13 @@ def evidence_link(
         relation=relation,
         strength=strength,
         rationale=rationale,
-        created_by=created_by,
+        created_by=by,
     )
-    created(validated_save(link), by=created_by)
+    created(validated_save(link), by=by)
     custody_record(
         item=evidence,
         action=CustodyAction.LINKED,
-        user=created_by,
+        by=by,
         detail=f"{link.get_relation_display()} claim #{claim.pk}: {claim.statement}",
     )
     return link
@@ -360,15 +392,15 @@ def evidence_link(
 def evidence_link_update(
     *, link: EvidenceLink, data: dict[str, Any], by: AbstractBaseUser
 ) -> EvidenceLink:
-    return model_update(instance=link, data=data, allowed=LINK_FIELDS, by=by)
+    return model_update(instance=link, data=data, allowed=LINK_UPDATABLE, by=by)
 
 
 @transaction.atomic
-def evidence_unlink(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
+def evidence_link_delete(*, link: EvidenceLink, by: AbstractBaseUser) -> None:
     custody_record(
         item=link.evidence,
         action=CustodyAction.UNLINKED,
-        user=user,
+        by=by,
         detail=f"from claim #{link.claim_id}: {link.claim.statement}",
     )
-    deleted(link, by=user)
+    deleted(link, by=by)

@@ -107,16 +107,16 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 item = services.evidence_create(
-                    created_by=request.user,
+                    by=request.user,
                     file=upload,
                     original_filename=upload.name if upload else "",
                     **form.evidence_data(),
                 )
                 if claim:
-                    link = services.evidence_link(
+                    link = services.evidence_link_create(
                         claim=claim,
                         evidence=item,
-                        created_by=request.user,
+                        by=request.user,
                         **link_form.cleaned_data,
                     )
         except DuplicateEvidence as error:
@@ -231,7 +231,7 @@ def _hashed_stream(handle, item: EvidenceItem, user) -> Iterator[bytes]:
         services.custody_record(
             item=item,
             action=CustodyAction.DOWNLOADED,
-            user=user,
+            by=user,
             sha256=actual,
             detail=f"{sent} bytes"
             + ("" if actual == item.sha256 else " — DIFFERS FROM THE HASH RECORDED AT INTAKE"),
@@ -266,7 +266,7 @@ def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> Http
     """Take a value the file's metadata suggests: EXIF coordinates or capture date."""
     item = get_object_or_404(EvidenceItem, pk=pk)
     try:
-        services.evidence_accept_suggestion(item=item, what=what, by=request.user)
+        services.evidence_suggestion_accept(item=item, what=what, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -291,8 +291,8 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("Choose the evidence item to link."))
         elif form.is_valid():
             try:
-                link = services.evidence_link(
-                    claim=claim, evidence=chosen, created_by=request.user, **form.cleaned_data
+                link = services.evidence_link_create(
+                    claim=claim, evidence=chosen, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -332,7 +332,7 @@ def link_update(request: HttpRequest, pk: int) -> HttpResponse:
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
     if request.method == "POST":
-        services.evidence_unlink(link=link, user=request.user)
+        services.evidence_link_delete(link=link, by=request.user)
         messages.success(
             request, _("“%(title)s” unlinked from the claim.") % {"title": link.evidence.title}
         )
@@ -360,7 +360,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             try:
                 services.evidence_review(
                     item=item,
-                    reviewer=request.user,
+                    by=request.user,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     authenticity=form.cleaned_data["authenticity"],

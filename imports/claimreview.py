@@ -15,7 +15,8 @@ from pathlib import Path
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim
+from claims.models import AttributionRole, Claim, Verdict
+from core.dates import DatePrecision, partial_date
 from core.importing import ImportFailed, ImportReport
 from imports.events import EVENTS_NAMESPACE
 
@@ -24,11 +25,14 @@ from imports.events import EVENTS_NAMESPACE
 _RATING_WORDS = [
     (
         ("mostly false", "misleading", "disputed", "exaggerat", "half", "mixed", "partly"),
-        "disputed",
+        Verdict.DISPUTED,
     ),
-    (("pants on fire", "false", "fake", "incorrect", "wrong", "hoax", "fabricated"), "refuted"),
-    (("true", "correct", "accurate", "confirmed", "supported"), "supported"),
-    (("unproven", "unverified", "no evidence", "unsupported"), "unverified"),
+    (
+        ("pants on fire", "false", "fake", "incorrect", "wrong", "hoax", "fabricated"),
+        Verdict.REFUTED,
+    ),
+    (("true", "correct", "accurate", "confirmed", "supported"), Verdict.SUPPORTED),
+    (("unproven", "unverified", "no evidence", "unsupported"), Verdict.UNVERIFIED),
 ]
 
 
@@ -45,14 +49,14 @@ def verdict_from_rating(rating: dict) -> str:
         worst = float(rating.get("worstRating", 1))
         position = (value - worst) / (best - worst)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return "inconclusive"
+        return Verdict.INCONCLUSIVE
     if position <= 0.2:
-        return "refuted"
+        return Verdict.REFUTED
     if position <= 0.45:
-        return "disputed"
+        return Verdict.DISPUTED
     if position >= 0.75:
-        return "supported"
-    return "inconclusive"
+        return Verdict.SUPPORTED
+    return Verdict.INCONCLUSIVE
 
 
 @dataclass
@@ -158,7 +162,7 @@ def parse_claimreview(data, file: Path) -> list[ReviewedClaim]:
 
 def _apply_review(review: ReviewedClaim, user) -> str:
     uuid_ = uuid.uuid5(EVENTS_NAMESPACE, f"claimreview|{' '.join(review.text.split()).casefold()}")
-    statement = review.text if len(review.text) <= 500 else review.text[:499] + "…"
+    statement = Claim.shortened(review.text)
     claim = Claim.objects.filter(uuid=uuid_).first()
     rationale = f"{review.publisher}: “{review.textual_rating}”" + (
         f" ({review.review_url})" if review.review_url else ""
@@ -166,8 +170,9 @@ def _apply_review(review: ReviewedClaim, user) -> str:
     outcome = "skipped"
     if claim is None:
         claim = services.claim_create(
-            uuid=uuid_, statement=statement, made_on=review.date, verdict=review.verdict,
-            verdict_rationale=rationale, created_by=user,
+            uuid=uuid_, statement=statement, made=partial_date(review.date, DatePrecision.DAY),
+            verdict=review.verdict,
+            verdict_rationale=rationale, by=user,
         )  # fmt: skip
         outcome = "created"
     elif (claim.verdict, claim.verdict_rationale) != (review.verdict, rationale):
@@ -177,12 +182,14 @@ def _apply_review(review: ReviewedClaim, user) -> str:
         outcome = "updated"
     if review.claimant:
         claimant = services.claimant_get_by_name(review.claimant) or services.claimant_create(
-            name=review.claimant, created_by=user
+            name=review.claimant, by=user
         )
-        if not claim.attributions.filter(claimant=claimant, role="originator").exists():
+        originator = AttributionRole.ORIGINATOR
+        if not claim.attributions.filter(claimant=claimant, role=originator).exists():
             services.attribution_create(
-                claim=claim, claimant=claimant, role="originator", stated_on=review.date,
-                created_by=user,
+                claim=claim, claimant=claimant, role=originator,
+                stated=partial_date(review.date, DatePrecision.DAY),
+                by=user,
             )  # fmt: skip
             outcome = "updated" if outcome == "skipped" else outcome
     known = set(claim.sources.values_list("url", flat=True))
@@ -190,7 +197,7 @@ def _apply_review(review: ReviewedClaim, user) -> str:
     wanted += [(_host(url), url, "") for url in review.appearances]
     for outlet, url, title in wanted:
         if url not in known:
-            services.source_add(claim=claim, outlet=outlet, url=url, title=title, by=user)
+            services.source_create(claim=claim, outlet=outlet, url=url, title=title, by=user)
             known.add(url)
             outcome = "updated" if outcome == "skipped" else outcome
     return outcome

@@ -19,7 +19,6 @@ from django.db import transaction
 from claims import services
 from claims.models import Claim, Verdict
 from core.dates import PartialDate
-from core.forms import parse_partial_date
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -83,8 +82,10 @@ def parse(text: str) -> list[Row]:
         row.statement = " ".join(values.get("statement", "").split())
         if not row.statement:
             row.errors.append("The statement is empty.")
-        elif len(row.statement) > 500:
-            row.errors.append("The statement is longer than 500 characters.")
+        elif len(row.statement) > Claim.STATEMENT_MAX_LENGTH:
+            row.errors.append(
+                f"The statement is longer than {Claim.STATEMENT_MAX_LENGTH} characters."
+            )
         elif row.statement in existing:
             row.errors.append("A claim with this statement already exists.")
         elif row.statement in seen:
@@ -92,7 +93,7 @@ def parse(text: str) -> list[Row]:
         seen.add(row.statement)
         if values.get("first_made"):
             try:
-                row.made = parse_partial_date(values["first_made"])
+                row.made = PartialDate.parse(values["first_made"])
             except ValueError as error:
                 row.errors.append(str(error))
         row.details = values.get("details", "")
@@ -141,13 +142,14 @@ def save(rows: list[Row], user) -> list[Claim]:
         claim = services.claim_create(
             statement=row.statement,
             details=row.details,
-            made_on=row.made.value if row.made else None,
-            made_on_precision=row.made.precision if row.made else "day",
+            made=row.made,
             verdict=row.verdict,
             tags=row.tags,
-            created_by=user,
+            by=user,
         )
         if row.source_url:
-            services.source_add(claim=claim, outlet=row.source_outlet, url=row.source_url, by=user)
+            services.source_create(
+                claim=claim, outlet=row.source_outlet, url=row.source_url, by=user
+            )
         created.append(claim)
     return created

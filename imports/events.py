@@ -16,10 +16,11 @@ from pathlib import Path
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim, ImportedFrom, PendingRelation
+from claims.models import Claim, ImportedFrom
+from core.dates import PartialDate
 from core.importing import ImportFailed, ImportReport, text_line
 from evidence.models import EvidenceItem, EvidenceKind, Relation
-from evidence.services import evidence_create, evidence_link
+from evidence.services import evidence_create, evidence_link_create
 
 EVENTS_NAMESPACE = uuid.UUID("2f0b9a8e-49f6-4c7b-9a2b-6c1c1f0e7d55")
 SKIPPED_NAMES = {"index.md", "readme.md"}
@@ -46,8 +47,7 @@ class Event:
 
     @property
     def statement(self) -> str:
-        text = self.headline.strip()
-        return text if len(text) <= 500 else text[:499] + "…"
+        return Claim.shortened(self.headline)
 
     @property
     def uuid(self) -> uuid.UUID:
@@ -180,13 +180,13 @@ def _apply_event(event: Event, user) -> str:
             uuid=event.uuid,
             statement=statement,
             details=event.summary,
-            made_on=event.date,
-            created_by=user,
+            made=PartialDate(event.date),
+            by=user,
             tags=event.tags,
         )
         outcome = "created"
     else:
-        wanted = {"statement": statement, "made_on": event.date, "made_on_precision": "day"}
+        wanted = {"statement": statement, "made": PartialDate(event.date)}
         if event.summary and not claim.details:
             wanted["details"] = event.summary
         changed = {k: v for k, v in wanted.items() if getattr(claim, k) != v}
@@ -197,25 +197,27 @@ def _apply_event(event: Event, user) -> str:
         have = {t.name.casefold() for t in claim.tags.all()}
         if any(tag.casefold() not in have for tag in event.tags):
             names = [t.name for t in claim.tags.all()] + event.tags
-            services.claim_set_tags(claim=claim, names=names, by=user)
+            services.claim_tags_set(claim=claim, names=names, by=user)
             outcome = "updated"
     known = set(claim.sources.values_list("url", flat=True))
     for outlet, url in event.sources:
         if url not in known:
-            services.source_add(claim=claim, outlet=outlet, url=url, by=user)
+            services.source_create(claim=claim, outlet=outlet, url=url, by=user)
             known.add(url)
             outcome = "updated" if outcome == "skipped" else outcome
     linked = set(EvidenceItem.objects.filter(links__claim=claim).values_list("url", flat=True))
     for url in event.cover_images:
         if url not in linked:
             # The picture is known by its address only: nothing is fetched.
-            item = evidence_create(kind=EvidenceKind.PHOTO, title=f"Cover image: {statement}"[:300],
-                                   url=url, created_by=user)  # fmt: skip
-            evidence_link(claim=claim, evidence=item, relation=Relation.CONTEXT, created_by=user)
+            title = f"Cover image: {statement}"
+            item = evidence_create(
+                kind=EvidenceKind.PHOTO, title=EvidenceItem.shortened_title(title), url=url, by=user
+            )
+            evidence_link_create(claim=claim, evidence=item, relation=Relation.CONTEXT, by=user)
             outcome = "updated" if outcome == "skipped" else outcome
-    ImportedFrom.objects.get_or_create(key=event.key, defaults={"claim": claim})
+    services.imported_from_create(claim=claim, key=event.key)
     for path, _ in event.related:
-        PendingRelation.objects.get_or_create(claim=claim, target_key=path)
+        services.pending_relation_create(claim=claim, target_key=path)
     return outcome
 
 

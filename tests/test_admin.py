@@ -99,8 +99,7 @@ def test_admin_add_claim_with_inline_attribution_records_the_author(client, staf
     data = {
         "statement": "Войска вошли в Украину.",
         "details": "",
-        "made_on": "2014-06-17",
-        "made_on_precision": "month",
+        "made": "June 2014",
         "verdict": "unverified",
         "verdict_rationale": "",
     }
@@ -111,7 +110,7 @@ def test_admin_add_claim_with_inline_attribution_records_the_author(client, staf
         "attributions-INITIAL_FORMS": "0",
         "attributions-0-claimant": claimant.pk,
         "attributions-0-role": "originator",
-        "attributions-0-stated_on_precision": "day",
+        "attributions-0-stated": "12 June 2014",
     }
     response = client.post(_url(Claim, "add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -119,13 +118,14 @@ def test_admin_add_claim_with_inline_attribution_records_the_author(client, staf
     assert claim.statement == "Войска вошли в Украину."
     assert str(claim.made) == "June 2014"
     assert claim.created_by == staff_researcher
-    assert claim.attributions.get().created_by == staff_researcher
+    attribution = claim.attributions.get()
+    assert attribution.created_by == staff_researcher
+    assert str(attribution.stated) == "12 June 2014"
 
 
 def _item_form(item: EvidenceItem, **changes) -> dict:
     data = {
         "kind": item.kind, "title": item.title, "description": item.description, "url": "",
-        "event_on_precision": "day", "captured_precision": "day", "published_on_precision": "day",
         "location_name": "", "location_precision": "",
         "review_status": item.review_status, "review_note": item.review_note,
         "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
@@ -193,7 +193,6 @@ def test_admin_upload_is_hashed_and_stored_under_a_generated_name(client, staff_
     data = {
         "kind": "photo", "title": "Upload via admin", "url": "",
         "file": SimpleUploadedFile("tank.png", payload, content_type="image/png"),
-        "event_on_precision": "day", "captured_precision": "day", "published_on_precision": "day",
         "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
     }  # fmt: skip
     response = client.post(_url(EvidenceItem, "add"), data)
@@ -228,7 +227,6 @@ def test_admin_upload_goes_through_the_intake_pipeline(client, staff_researcher)
     data = {
         "kind": "photo", "title": "Disguised", "url": "",
         "file": SimpleUploadedFile("photo.jpg", files.SVG_WITH_SCRIPT, content_type="image/jpeg"),
-        "event_on_precision": "day", "captured_precision": "day", "published_on_precision": "day",
         "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
     }  # fmt: skip
     response = client.post(_url(EvidenceItem, "add"), data)

@@ -28,7 +28,7 @@ def world(researcher):
         kind="photo",
         title="Photo",
         file=ContentFile(_png(), name="p.png"),
-        created_by=researcher,
+        by=researcher,
     )
     return {
         "claim": claim,

@@ -154,7 +154,7 @@ def test_evidence_detail(logged_in, researcher, django_assert_max_num_queries):
     def grow(n):
         for i in range(n):
             _grow_item(item, 1)
-            custody_record(item=item, action="downloaded", user=researcher)
+            custody_record(item=item, action="downloaded", by=researcher)
             EvidenceItemFactory(phash=0x0F0F ^ (1 << (i % 8)))  # a near-copy
 
     # session, user, permissions (2), item, links with claims, custody with users,

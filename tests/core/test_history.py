@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from claims import services as claims
 from core import history
+from core.dates import DatePrecision, PartialDate
 from core.models import HistoryEntry
 from evidence import services as evidence
 from tests import files
@@ -26,8 +27,8 @@ def _last(**filters) -> HistoryEntry:
 
 def test_claim_creation_and_each_change_with_old_and_new_values(researcher, reviewer):
     claim = claims.claim_create(
-        statement="Танки вошли.", created_by=researcher, tags=["Ukraine"],
-        made_on=datetime.date(2014, 6, 12), made_on_precision="month",
+        statement="Танки вошли.", by=researcher, tags=["Ukraine"],
+        made=PartialDate(datetime.date(2014, 6, 12), DatePrecision.MONTH),
     )  # fmt: skip
     created = _last(claim_id=claim.pk)
     assert (created.action, created.username, created.model) == ("created", "rita", "claims.claim")
@@ -40,7 +41,7 @@ def test_claim_creation_and_each_change_with_old_and_new_values(researcher, revi
     assert (change.action, change.username) == ("changed", "victor")
     assert change.changes == {"Verdict": ["Unverified", "Disputed"]}
 
-    claims.claim_set_tags(claim=claim, names=["Ukraine", "NATO"], by=reviewer)
+    claims.claim_tags_set(claim=claim, names=["Ukraine", "NATO"], by=reviewer)
     assert _last(claim_id=claim.pk).changes == {"Tags": [["Ukraine"], ["NATO", "Ukraine"]]}
 
     count = HistoryEntry.objects.count()
@@ -49,16 +50,16 @@ def test_claim_creation_and_each_change_with_old_and_new_values(researcher, revi
 
 
 def test_claimant_attribution_denial_and_source(researcher):
-    nato = claims.claimant_create(name="NATO", created_by=researcher)
+    nato = claims.claimant_create(name="NATO", by=researcher)
     claims.claimant_update(claimant=nato, data={"country": "Belgium"}, by=researcher)
     assert _last(claimant_id=nato.pk).changes == {"Country": [None, "Belgium"]}
 
-    claim = claims.claim_create(statement="x", created_by=researcher)
-    source = claims.source_add(claim=claim, outlet="BBC", url="https://bbc.com/a", by=researcher)
+    claim = claims.claim_create(statement="x", by=researcher)
+    source = claims.source_create(claim=claim, outlet="BBC", url="https://bbc.com/a", by=researcher)
     assert _last(model="claims.source").changes["Url"] == [None, "https://bbc.com/a"]
     assert _last(model="claims.source").claim_id == claim.pk
 
-    attribution = claims.attribution_create(claim=claim, claimant=nato, created_by=researcher)
+    attribution = claims.attribution_create(claim=claim, claimant=nato, by=researcher)
     entry = _last(model="claims.attribution")
     assert entry.changes["Claimant"] == [None, f"NATO (#{nato.pk})"]
     assert (entry.claim_id, entry.claimant_id) == (claim.pk, nato.pk)
@@ -66,7 +67,7 @@ def test_claimant_attribution_denial_and_source(researcher):
     deleted = _last(model="claims.attribution")
     assert deleted.action == "deleted" and deleted.changes["Role"] == ["Originator", None]
 
-    denial = claims.denial_create(claim=claim, claimant=nato, created_by=researcher)
+    denial = claims.denial_create(claim=claim, claimant=nato, by=researcher)
     claims.denial_update(denial=denial, data={"quote": "fake", "source": source}, by=researcher)
     assert _last(model="claims.denial").changes == {
         "Verbatim quote": [None, "fake"],
@@ -77,7 +78,7 @@ def test_claimant_attribution_denial_and_source(researcher):
 def test_evidence_item_link_and_review(researcher, reviewer):
     item = evidence.evidence_create(
         kind="photo", title="Column", file=ContentFile(files.png(), name="c.png"),
-        created_by=researcher,
+        by=researcher,
     )  # fmt: skip
     created = _last(evidence_id=item.pk)
     assert created.changes["Sha-256"] == [None, item.sha256]
@@ -86,23 +87,23 @@ def test_evidence_item_link_and_review(researcher, reviewer):
     evidence.evidence_update(item=item, data={"title": "Tank column"}, by=researcher)
     assert _last(evidence_id=item.pk).changes == {"Title": ["Column", "Tank column"]}
 
-    claim = claims.claim_create(statement="x", created_by=researcher)
-    link = evidence.evidence_link(
-        claim=claim, evidence=item, relation="supports", created_by=researcher
+    claim = claims.claim_create(statement="x", by=researcher)
+    link = evidence.evidence_link_create(
+        claim=claim, evidence=item, relation="supports", by=researcher
     )
     evidence.evidence_link_update(link=link, data={"strength": "strong"}, by=researcher)
     entry = _last(model="evidence.evidencelink")
     assert entry.changes == {"Strength": ["Moderate", "Strong"]}
     assert (entry.claim_id, entry.evidence_id) == (claim.pk, item.pk)
 
-    evidence.evidence_review(item=item, reviewer=reviewer, status="rejected", note="Staged.")
+    evidence.evidence_review(item=item, by=reviewer, status="rejected", note="Staged.")
     review = _last(evidence_id=item.pk, model="evidence.evidenceitem")
     assert review.username == "victor"
     assert review.changes["Review status"] == ["Pending review", "Rejected"]
     assert review.changes["Review note"] == [None, "Staged."]
     assert review.changes["Reviewed by"] == [None, f"victor (#{reviewer.pk})"]
 
-    evidence.evidence_unlink(link=link, user=researcher)
+    evidence.evidence_link_delete(link=link, by=researcher)
     assert _last(model="evidence.evidencelink").action == "deleted"
 
 
@@ -120,7 +121,7 @@ def test_admin_changes_are_recorded(client, staff_researcher):
 
 
 def test_history_is_shown_on_the_record_pages(client, researcher):
-    claim = claims.claim_create(statement="Tanks crossed.", created_by=researcher)
+    claim = claims.claim_create(statement="Tanks crossed.", by=researcher)
     claims.claim_update(claim=claim, data={"statement": "Tanks crossed twice."}, by=researcher)
     client.force_login(researcher)
     html = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
@@ -133,7 +134,7 @@ def test_history_is_shown_on_the_record_pages(client, researcher):
 
 
 def test_entries_cannot_be_changed_through_the_orm(researcher):
-    claims.claim_create(statement="x", created_by=researcher)
+    claims.claim_create(statement="x", by=researcher)
     entry = HistoryEntry.objects.get()
     with pytest.raises(TypeError, match="append-only"):
         entry.save()
@@ -146,7 +147,7 @@ def test_entries_cannot_be_changed_through_the_orm(researcher):
 
 @pytest.fixture
 def chain(researcher):
-    claim = claims.claim_create(statement="One", created_by=researcher)
+    claim = claims.claim_create(statement="One", by=researcher)
     for n in range(4):
         claims.claim_update(claim=claim, data={"statement": f"Two {n}"}, by=researcher)
     return list(HistoryEntry.objects.order_by("seq"))

@@ -23,7 +23,7 @@ from core.models import HistoryEntry
 from dossiers import export
 from dossiers.build import build
 from evidence.models import CustodyEvent, EvidenceItem
-from evidence.services import evidence_create, evidence_link, evidence_review
+from evidence.services import evidence_create, evidence_link_create, evidence_review
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_claim_review_has_every_required_and_recommended_field(client, researche
 
 def test_media_review_carries_the_authenticity_category(client, researcher, reviewer, demo):
     video = EvidenceItem.objects.get(title__startswith="Unconfirmed video")
-    evidence_review(item=video, reviewer=reviewer, status="approved",
+    evidence_review(item=video, by=reviewer, status="approved",
                     authenticity="DecontextualizedContent")  # fmt: skip
     client.force_login(researcher)
     reviews = json.loads(_get(client, demo, "json").content)["media_reviews"]
@@ -136,7 +136,7 @@ def test_html_is_self_contained(client, researcher, demo):
 
 def test_pdf_text_holds_cyrillic_and_chinese(client, researcher):
     claim = claim_create(statement="Три немаркированных танка пришли из России. 俄罗斯坦克",
-                         created_by=researcher)  # fmt: skip
+                         by=researcher)  # fmt: skip
     client.force_login(researcher)
     response = _get(client, claim, "pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -203,11 +203,11 @@ def test_a_large_evidence_file_streams_without_memory_growth(researcher, tmp_pat
         line = b"A long text file of intercepted radio traffic.\n" * 20000
         while out.tell() < size:
             out.write(line)
-    claim = claim_create(statement="Big file", created_by=researcher)
+    claim = claim_create(statement="Big file", by=researcher)
     with open(big, "rb") as handle:
         item = evidence_create(kind="document", title="Radio log", file=File(handle, "big.txt"),
-                               created_by=researcher)  # fmt: skip
-    evidence_link(claim=claim, evidence=item, relation="supports", created_by=researcher)
+                               by=researcher)  # fmt: skip
+    evidence_link_create(claim=claim, evidence=item, relation="supports", by=researcher)
     members = export.dossier_members(build(claim.pk, include_unreviewed=True))
     tracemalloc.start()
     sent = sum(len(chunk) for chunk in export.stream_zip(members))

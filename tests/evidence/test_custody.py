@@ -10,7 +10,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from evidence.models import CustodyEvent
-from evidence.services import evidence_create, evidence_link, evidence_review, evidence_unlink
+from evidence.services import (
+    evidence_create,
+    evidence_link_create,
+    evidence_link_delete,
+    evidence_review,
+)
 from tests import files
 from tests.factories import ClaimFactory
 
@@ -23,7 +28,7 @@ def item(researcher):
         kind="photo",
         title="Column",
         file=ContentFile(files.jpeg_with_exif(), name="column.jpg"),
-        created_by=researcher,
+        by=researcher,
     )
 
 
@@ -33,9 +38,9 @@ def _log(item) -> list[tuple[str, str, str]]:
 
 def test_each_step_is_logged_with_user_and_hash(client, item, researcher, reviewer):
     claim = ClaimFactory()
-    link = evidence_link(claim=claim, evidence=item, relation="supports", created_by=researcher)
-    evidence_review(item=item, reviewer=reviewer, status="approved", note="Checked")
-    evidence_unlink(link=link, user=reviewer)
+    link = evidence_link_create(claim=claim, evidence=item, relation="supports", by=researcher)
+    evidence_review(item=item, by=reviewer, status="approved", note="Checked")
+    evidence_link_delete(link=link, by=reviewer)
     client.force_login(reviewer)
     response = client.get(reverse("evidence:evidence_file", args=[item.pk]))
     assert b"".join(response.streaming_content) == item.file.open("rb").read()
@@ -95,7 +100,7 @@ def test_verify_evidence_passes_when_all_files_match(item):
 def test_verify_evidence_catches_one_changed_byte_and_a_missing_file(researcher, settings, item):
     other = evidence_create(
         kind="photo", title="Other", file=ContentFile(files.png(), name="o.png"),
-        created_by=researcher,
+        by=researcher,
     )  # fmt: skip
     path = Path(settings.MEDIA_ROOT) / item.file.name
     data = bytearray(path.read_bytes())

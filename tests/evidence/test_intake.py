@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 from evidence.intake import difference_hash, hamming
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.selectors import evidence_looks_like, suggestions
-from evidence.services import DuplicateEvidence, evidence_accept_suggestion, evidence_create
+from evidence.services import DuplicateEvidence, evidence_create, evidence_suggestion_accept
 from tests import files
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def _create(user, data: bytes, name: str, **fields) -> EvidenceItem:
         title=fields.pop("title", name),
         file=ContentFile(data, name=name),
         original_filename=name,
-        created_by=user,
+        by=user,
         **fields,
     )
 
@@ -116,8 +116,8 @@ def test_exif_suggestions_are_offered_and_accepted(researcher):
         "capture-date": "11 June 2014 (2014-06-11T09:30:15)",
     }
     assert item.latitude is None and item.captured_from is None  # not applied unasked
-    evidence_accept_suggestion(item=item, what="coordinates", by=researcher)
-    evidence_accept_suggestion(item=item, what="capture-date", by=researcher)
+    evidence_suggestion_accept(item=item, what="coordinates", by=researcher)
+    evidence_suggestion_accept(item=item, what="capture-date", by=researcher)
     item.refresh_from_db()
     assert (item.latitude, item.longitude) == (Decimal("47.235700"), Decimal("39.701500"))
     assert item.location_precision == "exact"

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from core.dates import DatePrecision, PartialDate
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import (
     evidence_create,
-    evidence_link,
+    evidence_link_create,
+    evidence_link_delete,
     evidence_link_update,
     evidence_review,
-    evidence_unlink,
     evidence_update,
 )
 from tests import files
@@ -35,7 +36,7 @@ def test_create_with_a_file_stores_it_under_a_generated_name_with_hash(researche
         title="Tank column",
         file=ContentFile(PAYLOAD, name="../../etc/passwd.png"),
         original_filename="../../etc/passwd.png",
-        created_by=researcher,
+        by=researcher,
     )
     item.refresh_from_db()
     assert item.sha256 == hashlib.sha256(PAYLOAD).hexdigest()
@@ -53,10 +54,12 @@ def test_invalid_item_stores_no_file_and_no_row(researcher, settings):
         evidence_create(
             kind="photo",
             title="Bad capture range",
-            captured_from=datetime.date(2014, 6, 11),
-            captured_to=datetime.date(2014, 5, 30),
+            captured=(
+                PartialDate(datetime.date(2014, 6, 11)),
+                PartialDate(datetime.date(2014, 5, 30)),
+            ),
             file=ContentFile(PAYLOAD, name="x.png"),
-            created_by=researcher,
+            by=researcher,
         )
     assert "The capture range must not end before it starts." in error.value.messages
     assert not EvidenceItem.objects.exists()
@@ -68,7 +71,7 @@ def test_item_known_by_description_alone(researcher):
         kind="video",
         title="Unconfirmed video of a T-64 reportedly in Makiivka",
         description="Known by description only.",
-        created_by=researcher,
+        by=researcher,
     )
     assert not item.file and item.url == "" and item.sha256 == ""
 
@@ -86,7 +89,7 @@ def test_update_normalises_dates(researcher):
     evidence_update(
         item=item,
         by=researcher,
-        data={"event_on": datetime.date(2014, 6, 12), "event_on_precision": "month"},
+        data={"event": PartialDate(datetime.date(2014, 6, 12), DatePrecision.MONTH)},
     )
     item.refresh_from_db()
     assert str(item.event) == "June 2014"
@@ -94,7 +97,7 @@ def test_update_normalises_dates(researcher):
 
 def test_reviewer_approves_someone_elses_item(researcher, reviewer):
     item = EvidenceItemFactory(created_by=researcher)
-    evidence_review(item=item, reviewer=reviewer, status=ReviewStatus.APPROVED, note=" ok ")
+    evidence_review(item=item, by=reviewer, status=ReviewStatus.APPROVED, note=" ok ")
     item.refresh_from_db()
     assert item.review_status == ReviewStatus.APPROVED
     assert item.reviewed_by == reviewer and item.reviewed_at is not None
@@ -104,7 +107,7 @@ def test_reviewer_approves_someone_elses_item(researcher, reviewer):
 def test_researcher_cannot_review(researcher, reviewer):
     item = EvidenceItemFactory(created_by=reviewer)
     with pytest.raises(PermissionDenied, match="Only reviewers"):
-        evidence_review(item=item, reviewer=researcher, status=ReviewStatus.APPROVED)
+        evidence_review(item=item, by=researcher, status=ReviewStatus.APPROVED)
     item.refresh_from_db()
     assert item.review_status == ReviewStatus.PENDING
 
@@ -112,7 +115,7 @@ def test_researcher_cannot_review(researcher, reviewer):
 def test_nobody_reviews_their_own_item(reviewer):
     item = EvidenceItemFactory(created_by=reviewer)
     with pytest.raises(ValidationError) as error:
-        evidence_review(item=item, reviewer=reviewer, status=ReviewStatus.APPROVED)
+        evidence_review(item=item, by=reviewer, status=ReviewStatus.APPROVED)
     assert error.value.message_dict["review_status"] == [
         "You added this evidence item, so someone else must review it."
     ]
@@ -124,25 +127,25 @@ def test_nobody_reviews_their_own_item(reviewer):
 def test_rejecting_or_asking_for_more_needs_a_note(researcher, reviewer, status):
     item = EvidenceItemFactory(created_by=researcher)
     with pytest.raises(ValidationError) as error:
-        evidence_review(item=item, reviewer=reviewer, status=status, note="  ")
+        evidence_review(item=item, by=reviewer, status=status, note="  ")
     assert "a note is required" in error.value.message_dict["review_note"][0]
-    evidence_review(item=item, reviewer=reviewer, status=status, note="Source unclear.")
+    evidence_review(item=item, by=reviewer, status=status, note="Source unclear.")
     item.refresh_from_db()
     assert item.review_status == status
 
 
 def test_returning_to_pending_clears_the_reviewer(researcher, reviewer):
     item = EvidenceItemFactory(created_by=researcher)
-    evidence_review(item=item, reviewer=reviewer, status=ReviewStatus.APPROVED)
-    evidence_review(item=item, reviewer=reviewer, status=ReviewStatus.PENDING)
+    evidence_review(item=item, by=reviewer, status=ReviewStatus.APPROVED)
+    evidence_review(item=item, by=reviewer, status=ReviewStatus.PENDING)
     item.refresh_from_db()
     assert item.reviewed_by is None and item.reviewed_at is None
 
 
 def test_link_update_and_unlink(researcher):
     claim, item = ClaimFactory(), EvidenceItemFactory()
-    link = evidence_link(
-        claim=claim, evidence=item, relation="supports", strength="weak", created_by=researcher
+    link = evidence_link_create(
+        claim=claim, evidence=item, relation="supports", strength="weak", by=researcher
     )
     evidence_link_update(
         link=link, data={"relation": "contradicts", "strength": "strong"}, by=researcher
@@ -150,18 +153,18 @@ def test_link_update_and_unlink(researcher):
     link.refresh_from_db()
     assert (link.relation, link.strength) == ("contradicts", "strong")
     with pytest.raises(ValidationError, match="already linked"):
-        evidence_link(claim=claim, evidence=item, relation="context", created_by=researcher)
-    evidence_unlink(link=link, user=researcher)
+        evidence_link_create(claim=claim, evidence=item, relation="context", by=researcher)
+    evidence_link_delete(link=link, by=researcher)
     assert not EvidenceLink.objects.exists()
 
 
 def test_link_refuses_an_unknown_relation(researcher):
     with pytest.raises(ValidationError) as error:
-        evidence_link(
+        evidence_link_create(
             claim=ClaimFactory(),
             evidence=EvidenceItemFactory(),
             relation="proves",
-            created_by=researcher,
+            by=researcher,
         )
     assert "relation" in error.value.message_dict
     assert not EvidenceLink.objects.exists()

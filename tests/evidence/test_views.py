@@ -125,7 +125,7 @@ def test_link_errors_keep_item_and_link_unwritten(client, researcher):
         ({"captured_from": "June 2014", "captured_to": "12 June 2014"}, "captured_to",
          "Give both ends of the capture range to the same precision."),
         ({"captured_to": "2014"}, "captured_from", "Give the start of the capture range too."),
-        ({"latitude": "47.2"}, "longitude", "Give both latitude and longitude, or neither."),
+        ({"latitude": "47.2"}, None, "Give both latitude and longitude, or neither."),
         ({"latitude": "91", "longitude": "10"}, None,
          "Latitude must be between -90 and 90 degrees."),
     ],
