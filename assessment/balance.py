@@ -27,8 +27,6 @@ from django.db.models.functions import Coalesce
 from claims.models import Claim, Denial, Verdict
 from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
 
-WEIGHTS = {Strength.WEAK: 1, Strength.MODERATE: 2, Strength.STRONG: 3}
-
 
 @dataclass(frozen=True)
 class Balance:
@@ -63,8 +61,8 @@ def balance(links) -> Balance:
         if link.relation not in weights:
             continue
         if link.evidence.review_status == ReviewStatus.APPROVED:
-            weights[link.relation] += WEIGHTS[link.strength]
-        elif link.evidence.review_status in (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO):
+            weights[link.relation] += Strength(link.strength).weight
+        elif link.evidence.is_awaiting_review:
             pending[link.relation] += 1
     return Balance(
         weights[Relation.SUPPORTS],
@@ -139,7 +137,7 @@ def flags(claim: Claim, links, weighed: Balance) -> list[Flag]:
 # The same, in SQL, for the claim list ------------------------------------------------------
 
 _WEIGHT = Case(
-    *(When(strength=strength, then=Value(weight)) for strength, weight in WEIGHTS.items()),
+    *(When(strength=strength, then=Value(strength.weight)) for strength in Strength),
     output_field=IntegerField(),
 )
 

@@ -22,14 +22,14 @@ from django.shortcuts import get_object_or_404
 
 from assessment.balance import with_balance
 from assessment.filters import ClaimFilterSet
-from claims.models import Attribution, Claim, Claimant, Denial, Verdict
+from claims.models import Attribution, AttributionRole, Claim, Claimant, Denial, Verdict
 from core.dates import PartialDate, sort_key
 from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
 
+# Heaviest first: the order of the evidence cards on the claim page.
 STRONGEST_FIRST = Case(
-    When(strength=Strength.STRONG, then=Value(0)),
-    When(strength=Strength.MODERATE, then=Value(1)),
-    default=Value(2),
+    *(When(strength=strength, then=Value(-strength.weight)) for strength in Strength),
+    output_field=IntegerField(),
 )
 
 
@@ -102,12 +102,11 @@ def claim_timeline(claim: Claim) -> list[TimelineEvent]:
         events.append(TimelineEvent(claim.made, "claim", "Claim first made"))
     for attribution in claim.attributions.all():
         if attribution.stated:
-            verb = {"originator": "made", "endorser": "endorsed", "repeater": "repeated"}
             events.append(
                 TimelineEvent(
                     attribution.stated,
                     "attribution",
-                    f"{attribution.claimant} {verb.get(attribution.role, 'made')} the claim",
+                    f"{attribution.claimant} {AttributionRole(attribution.role).verb} the claim",
                 )
             )
     for denial in claim.denials.all():

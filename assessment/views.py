@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessment import selectors
 from assessment.balance import balance, flags
+from claims.models import AttributionRole
 from core import history
 from core.access import permission_required
 from core.csv_export import csv_response
@@ -80,9 +81,9 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "claimant": claimant,
             "ancestors": claimant.ancestors(),
-            "claimed": [a for a in attributions if a.role == "originator"],
-            "endorsed": [a for a in attributions if a.role == "endorser"],
-            "repeated": [a for a in attributions if a.role == "repeater"],
+            "claimed": [a for a in attributions if a.role == AttributionRole.ORIGINATOR],
+            "endorsed": [a for a in attributions if a.role == AttributionRole.ENDORSER],
+            "repeated": [a for a in attributions if a.role == AttributionRole.REPEATER],
             "denials": claimant.denials.all(),
             "track_record": selectors.claimant_track_record(claimant),
             "history": history.for_page(claimant_id=pk)[:10],

@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +14,6 @@ RECENT = 8
 @permission_required("claims.view_claim", "evidence.view_evidenceitem")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts, my recent work, evidence awaiting review, recently changed claims."""
-    waiting = Q(review_status__in=[ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO])
     return render(
         request,
         "dashboard.html",
@@ -24,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "claims": Claim.objects.count(),
                 "claimants": Claimant.objects.count(),
                 "evidence": EvidenceItem.objects.count(),
-                "waiting": EvidenceItem.objects.filter(waiting).count(),
+                "waiting": EvidenceItem.objects.awaiting_review().count(),
             },
             "my_claims": Claim.objects.filter(created_by=request.user).order_by("-updated")[
                 :RECENT
@@ -38,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             .select_related("reviewed_by")
             .order_by("reviewed_at")[:RECENT],
-            "awaiting_review": EvidenceItem.objects.filter(waiting)
+            "awaiting_review": EvidenceItem.objects.awaiting_review()
             .select_related("provider", "created_by")
             .order_by("created")[:RECENT],
             "recent_claims": Claim.objects.order_by("-updated")[:RECENT],

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessment.balance import balance, flags
 from assessment.selectors import claim_detail
-from claims.models import Attribution, Claim, ClaimantKind, Denial
+from claims.models import Attribution, AttributionRole, Claim, ClaimantKind, Denial
 from core import history
 from core.dates import PartialDate
 from core.links import absolute_url
@@ -26,13 +26,10 @@ from evidence.models import EvidenceItem, ReviewStatus
 
 FORMAT = "corroborate-dossier"
 FORMAT_VERSION = 1
-UNREVIEWED = (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO)
 
 
 def _partial(date: PartialDate | None) -> dict | None:
-    return (
-        {"date": date.isoformat(), "precision": date.precision, "text": str(date)} if date else None
-    )
+    return date.as_json() if date else None
 
 
 def _iso(value) -> str | None:
@@ -183,7 +180,9 @@ def claim_review(claim: Claim) -> dict:
         }
         for source in sources
     ]
-    originators = [a.claimant for a in claim.attributions.all() if a.role == "originator"]
+    originators = [
+        a.claimant for a in claim.attributions.all() if a.role == AttributionRole.ORIGINATOR
+    ]
     authors = originators or [a.claimant for a in claim.attributions.all()]
     item: dict[str, Any] = {
         "@type": "Claim",
@@ -247,7 +246,7 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
     claim = claim_detail(claim_pk)
     links = list(claim.evidence_links.all())
     weighed = balance(links)
-    wanted = {ReviewStatus.APPROVED, *(UNREVIEWED if include_unreviewed else ())}
+    wanted = {ReviewStatus.APPROVED, *(EvidenceItem.AWAITING_REVIEW if include_unreviewed else ())}
     included = [link for link in links if link.evidence.review_status in wanted]
     items = list({link.evidence_id: link.evidence for link in included}.values())
     claimants = {a.claimant_id: a.claimant for a in claim.attributions.all()}
@@ -324,7 +323,7 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
         "media_reviews": [
             media_review(item)
             for item in items
-            if item.is_image_or_video and item.review_status not in UNREVIEWED
+            if item.is_image_or_video and not item.is_awaiting_review
         ],
     }
     return Dossier(claim=claim, data=data, items=items)

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from claims.models import Claim
 from evidence.filters import EvidenceFilterSet
 from evidence.intake import hamming
-from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink, ReviewStatus
+from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
 
 PICKER_LIMIT = 20
 
@@ -140,9 +140,7 @@ def metadata_rows(item: EvidenceItem) -> list[tuple[str, str]]:
 def review_queue() -> QuerySet[EvidenceItem]:
     """Items waiting for a reviewer, oldest first, with what a reviewer needs to see."""
     return (
-        EvidenceItem.objects.filter(
-            review_status__in=[ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO]
-        )
+        EvidenceItem.objects.awaiting_review()
         .select_related("provider", "created_by", "reviewed_by")
         .prefetch_related("links__claim")
         .order_by("created", "pk")
