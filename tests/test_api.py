@@ -252,3 +252,46 @@ def test_a_token_is_issued_for_a_username_and_password(api, researcher):
     token = issued.json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/claims/").status_code == 200
+
+
+def test_the_api_root_lists_every_endpoint(api, researcher):
+    listed = _as(api, researcher).get("/api/v1/").json()
+    assert set(listed) == {"claims", "claimants", "tags", "sources", "attributions", "denials",
+                           "evidence", "links"}  # fmt: skip
+    assert listed["claims"].endswith("/api/v1/claims/")
+    page = api.get("/api/v1/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "/api/v1/evidence/" in page.content.decode()
+
+
+def test_claims_are_read_through_the_claim_lists_selector(api, researcher, reviewer):
+    """Every filter of the web list works here, the flags included (they need the
+    balance the list's selector computes)."""
+    from tests.factories import EvidenceLinkFactory
+
+    disagreeing = ClaimFactory(statement="Said supported", verdict="supported")
+    EvidenceLinkFactory(
+        claim=disagreeing, relation="contradicts", evidence__review_status="approved",
+        evidence__reviewed_by=reviewer, evidence__reviewed_at="2014-06-12T00:00Z",
+    )  # fmt: skip
+    ClaimFactory(statement="Quiet", verdict="supported")
+    response = _as(api, researcher).get("/api/v1/claims/", {"flags": "disagrees"})
+    assert response.status_code == 200
+    assert [c["statement"] for c in response.json()["results"]] == ["Said supported"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"captured_to": "2014"}, "captured_from", "Give the start of the capture range too."),
+        ({"captured_from": "June 2014", "captured_to": "12 June 2014"}, "captured_to",
+         "Give both ends of the capture range to the same precision."),
+        ({"captured_from": "11 June 2014", "captured_to": "30 May 2014"}, "captured_to",
+         "The capture range must not end before it starts."),
+    ],
+)  # fmt: skip
+def test_the_api_refuses_a_bad_capture_range_as_the_form_does(api, researcher, fields, field,
+                                                               message):  # fmt: skip
+    body = {"kind": "photo", "title": "Column", **fields}
+    response = _as(api, researcher).post("/api/v1/evidence/", body, format="json")
+    assert response.status_code == 400
+    assert message in response.json()[field]
