@@ -172,23 +172,41 @@ class SourceViewSet(_WriteThroughServices):
         services.source_delete(source=source, by=user)
 
 
-class AttributionSerializer(serializers.ModelSerializer):
+class _StatementSerializer(serializers.ModelSerializer):
+    """Attributions and denials: created on a claim, updated with a version check."""
+
     stated = PartialDateField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="On update: the version you read. A newer stored version gives 409.",
+    )
+    updatable: tuple[str, ...] = ()
+
+    def create(self, data):
+        fields = {name: data[name] for name in ("claim", *self.updatable) if name in data}
+        return self.create_service(by=self.context["request"].user, **fields)
+
+    def update(self, statement, data):
+        return self.update_service(
+            statement,
+            data={name: data[name] for name in self.updatable if name in data},
+            by=self.context["request"].user,
+            expected_version=data.get("version"),
+        )
+
+
+class AttributionSerializer(_StatementSerializer):
+    updatable = ATTRIBUTION_UPDATABLE
+    create_service = staticmethod(services.attribution_create)
+
+    @staticmethod
+    def update_service(attribution, **changes):
+        return services.attribution_update(attribution=attribution, **changes)
 
     class Meta:
         model = Attribution
-        fields = ["id", "claim", "claimant", "role", "stated", "quote", "source"]
+        fields = ["id", "claim", "claimant", "role", "stated", "quote", "source", "version"]
         read_only_fields = ["id"]
-
-    def create(self, data):
-        fields = {name: data[name] for name in ("claim", *ATTRIBUTION_UPDATABLE) if name in data}
-        return services.attribution_create(by=self.context["request"].user, **fields)
-
-    def update(self, attribution, data):
-        fields = {name: data[name] for name in ATTRIBUTION_UPDATABLE if name in data}
-        return services.attribution_update(
-            attribution=attribution, data=fields, by=self.context["request"].user
-        )
 
 
 class AttributionViewSet(_WriteThroughServices):
@@ -203,27 +221,18 @@ class AttributionViewSet(_WriteThroughServices):
         services.attribution_delete(attribution=attribution, by=user)
 
 
-class DenialSerializer(serializers.ModelSerializer):
-    stated = PartialDateField(required=False, allow_null=True)
-    version = serializers.IntegerField(required=False)
+class DenialSerializer(_StatementSerializer):
+    updatable = DENIAL_UPDATABLE
+    create_service = staticmethod(services.denial_create)
+
+    @staticmethod
+    def update_service(denial, **changes):
+        return services.denial_update(denial=denial, **changes)
 
     class Meta:
         model = Denial
         fields = ["id", "claim", "claimant", "kind", "stated", "quote", "source", "version"]
         read_only_fields = ["id"]
-
-    def create(self, data):
-        fields = {name: data[name] for name in ("claim", *DENIAL_UPDATABLE) if name in data}
-        return services.denial_create(by=self.context["request"].user, **fields)
-
-    def update(self, denial, data):
-        fields = {name: data[name] for name in DENIAL_UPDATABLE if name in data}
-        return services.denial_update(
-            denial=denial,
-            data=fields,
-            by=self.context["request"].user,
-            expected_version=data.get("version"),
-        )
 
 
 class DenialViewSet(_WriteThroughServices):

@@ -36,23 +36,35 @@ from core.services import EditConflict
 # Claims ------------------------------------------------------------------------------------
 
 
+def _save_rows(formset, data_of, *, create, update, delete) -> None:
+    """Send each changed row of a claim page's formset to its service."""
+    for action, form in formset_actions(formset):
+        if action == "delete":
+            delete(form.instance)
+        elif action == "create":
+            create(**data_of(form))
+        else:
+            update(form.instance, data_of(form))
+
+
 def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
-    for action, form in formset_actions(sources):
-        if action == "delete":
-            services.source_delete(source=form.instance, by=request.user)
-        elif action == "create":
-            services.source_create(claim=claim, by=request.user, **form.source_data())
-        else:
-            services.source_update(source=form.instance, data=form.source_data(), by=request.user)
-    for action, form in formset_actions(attributions):
-        if action == "delete":
-            services.attribution_delete(attribution=form.instance, by=request.user)
-        elif action == "create":
-            services.attribution_create(claim=claim, by=request.user, **form.attribution_data())
-        else:
-            services.attribution_update(
-                attribution=form.instance, data=form.attribution_data(), by=request.user
-            )
+    by = request.user
+    _save_rows(
+        sources,
+        lambda form: form.source_data(),
+        create=lambda **data: services.source_create(claim=claim, by=by, **data),
+        update=lambda source, data: services.source_update(source=source, data=data, by=by),
+        delete=lambda source: services.source_delete(source=source, by=by),
+    )
+    _save_rows(
+        attributions,
+        lambda form: form.attribution_data(),
+        create=lambda **data: services.attribution_create(claim=claim, by=by, **data),
+        update=lambda attribution, data: services.attribution_update(
+            attribution=attribution, data=data, by=by
+        ),
+        delete=lambda attribution: services.attribution_delete(attribution=attribution, by=by),
+    )
 
 
 def _claim_form_page(request, claim: Claim | None) -> HttpResponse:

@@ -22,27 +22,25 @@ class RecordIdConverter:
 register_converter(RecordIdConverter, "id")
 
 
-class HistoryKindConverter:
-    regex = "claim|claimant|evidence"
+class _WordConverter:
+    """One of a fixed set of words, kept as it is."""
+
+    regex = ""
 
     def to_python(self, value: str) -> str:
         return value
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class HistoryKindConverter(_WordConverter):
+    regex = "claim|claimant|evidence"
+
+
+class DossierFormatConverter(_WordConverter):
+    regex = "html|pdf|json|zip"
 
 
 register_converter(HistoryKindConverter, "history_kind")
-
-
-class DossierFormatConverter:
-    regex = "html|pdf|json|zip"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
 register_converter(DossierFormatConverter, "dossier_format")

@@ -115,11 +115,16 @@ LINK_WRITES = ServiceSet(
 )
 
 
-class LinkInline(ServiceTabularInline):
+class _LinkInline(ServiceTabularInline):
+    """Links below an item (the claim chosen) or below a claim (the item chosen)."""
+
     writes = LINK_WRITES
     model = EvidenceLink
-    fk_name = "evidence"
     extra = 0
+
+
+class LinkInline(_LinkInline):
+    fk_name = "evidence"
     autocomplete_fields = ("claim",)
     fields = ("claim", *services.LINK_UPDATABLE)
 
@@ -309,11 +314,8 @@ class EvidenceLinkAdmin(ServiceAdmin):
         return (*fixed, *self.readonly_fields)
 
 
-class ClaimLinkInline(ServiceTabularInline):
-    writes = LINK_WRITES
-    model = EvidenceLink
+class ClaimLinkInline(_LinkInline):
     fk_name = "claim"
-    extra = 0
     autocomplete_fields = ("evidence",)
     fields = ("evidence", *services.LINK_UPDATABLE)
 

@@ -14,21 +14,10 @@ from core.forms import (
     formfield_callback,
 )
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
+from evidence.services import EVIDENCE_UPDATABLE
 
 # The model fields the form edits as they are; the dates are PartialDateFields below.
-_MODEL_FIELDS = [
-    "kind",
-    "title",
-    "description",
-    "url",
-    "provider",
-    "collected_on",
-    "location_name",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "is_graphic",
-]
+_MODEL_FIELDS = [f for f in EVIDENCE_UPDATABLE if f not in ("event", "captured", "published")]
 
 
 class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
