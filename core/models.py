@@ -48,7 +48,27 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only.")
 
 
-class HistoryEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log: rows are added, never changed or removed, through the ORM at least.
+
+    An invariant, not business logic: the log is a record of what happened.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
+
+
+class HistoryEntry(AppendOnlyModel):
     """One change to the record: who, when, what, from what to what. Hash-chained.
 
     Each entry's hash covers its own content and the previous entry's hash, so editing,
@@ -72,8 +92,6 @@ class HistoryEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["seq"]
         verbose_name = _("history entry")
@@ -81,14 +99,6 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("History entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("History entries are append-only.")
 
     @property
     def record_type(self) -> str:

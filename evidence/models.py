@@ -20,7 +20,7 @@ from core.dates import (
     precision_field,
 )
 from core.history import Tracked
-from core.models import AppendOnlyQuerySet, AuthoredModel, VersionedModel
+from core.models import AppendOnlyModel, AuthoredModel, VersionedModel
 
 
 class EvidenceKind(models.TextChoices):
@@ -355,7 +355,7 @@ class CustodyAction(models.TextChoices):
     EXPORTED = "exported", _("Exported")
 
 
-class CustodyEvent(models.Model):
+class CustodyEvent(AppendOnlyModel):
     """One step in an evidence item's chain of custody. Entries are only ever added."""
 
     evidence = models.ForeignKey(
@@ -377,8 +377,6 @@ class CustodyEvent(models.Model):
     sha256 = models.CharField(_("SHA-256 at that moment"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("custody event")
@@ -386,12 +384,3 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.evidence} · {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        # An invariant, not business logic: the log is a record of what happened.
-        if not self._state.adding:
-            raise TypeError("Custody events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Custody events are append-only.")

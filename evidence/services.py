@@ -306,24 +306,17 @@ def evidence_review(
     if not can_review(by):
         raise PermissionDenied(_("Only reviewers can change the review status of evidence."))
     evidence_review_check(item=item, by=by, status=status, note=note)
-    before = history.snapshot(item)
-    item.review_status = status
-    item.review_note = note.strip()
-    if authenticity is not None:
-        item.media_authenticity = authenticity
-    if status == ReviewStatus.PENDING:
-        item.reviewed_by, item.reviewed_at = None, None
-    else:
-        item.reviewed_by, item.reviewed_at = by, timezone.now()
-    validated_save(item)
-    history.record(instance=item, user=by, before=before)
-    custody_record(
-        item=item,
-        action=CustodyAction.REVIEWED,
+    undecided = status == ReviewStatus.PENDING
+    return _decision_write(
+        item,
         by=by,
-        detail=" · ".join(filter(None, [item.get_review_status_display(), item.review_note])),
+        status=status,
+        note=note.strip(),
+        authenticity=authenticity,
+        reviewer=None if undecided else by,
+        reviewed_at=None if undecided else timezone.now(),
+        detail=" · ".join(filter(None, [str(ReviewStatus(status).label), note.strip()])),
     )
-    return item
 
 
 @transaction.atomic
@@ -341,18 +334,30 @@ def evidence_review_restore(
     `reviewed_at`), for a restored dossier; `by` is who restored it."""
     if status not in ReviewStatus.values:
         raise ValidationError({"review_status": _("Unknown review status.")}, code="invalid")
+    return _decision_write(
+        item,
+        by=by,
+        status=status,
+        note=note,
+        authenticity=authenticity,
+        reviewer=reviewer,
+        reviewed_at=reviewed_at or timezone.now(),
+        detail=f"{ReviewStatus(status).label} by {reviewer} (restored from a dossier)",
+    )
+
+
+def _decision_write(
+    item: EvidenceItem, *, by, status, note, authenticity, reviewer, reviewed_at, detail: str
+) -> EvidenceItem:
+    """Write a review decision: the item's review fields, its history and its custody."""
     before = history.snapshot(item)
     item.review_status, item.review_note = status, note
-    item.media_authenticity = authenticity
-    item.reviewed_by, item.reviewed_at = reviewer, reviewed_at or timezone.now()
+    if authenticity is not None:
+        item.media_authenticity = authenticity
+    item.reviewed_by, item.reviewed_at = reviewer, reviewed_at
     validated_save(item)
     history.record(instance=item, user=by, before=before)
-    custody_record(
-        item=item,
-        action=CustodyAction.REVIEWED,
-        by=by,
-        detail=f"{item.get_review_status_display()} by {reviewer} (restored from a dossier)",
-    )
+    custody_record(item=item, action=CustodyAction.REVIEWED, by=by, detail=detail)
     return item
 
 
