@@ -50,10 +50,12 @@ def exception_handler(error, context):
         error = exceptions.ValidationError(detail)
     elif isinstance(error, EditConflict):
         return Response(
-            {"detail": "Someone else saved this record since you read it.",
-             "current_version": error.current.version},
+            {
+                "detail": "Someone else saved this record since you read it.",
+                "current_version": error.current.version,
+            },
             status=status.HTTP_409_CONFLICT,
-        )  # fmt: skip
+        )
     elif isinstance(error, DjangoPermissionDenied):
         error = exceptions.PermissionDenied(str(error) or None)
     elif isinstance(error, Http404):

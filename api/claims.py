@@ -20,6 +20,7 @@ from claims.models import (
     Tag,
     Verdict,
 )
+from claims.selectors import claimants_counted
 from claims.services import ATTRIBUTION_UPDATABLE, CLAIM_UPDATABLE, DENIAL_UPDATABLE
 
 
@@ -40,8 +41,20 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "uuid", "statement", "details", "made", "tags", "verdict",
-                  "verdict_rationale", "version", "created_by", "created", "updated"]  # fmt: skip
+        fields = [
+            "id",
+            "uuid",
+            "statement",
+            "details",
+            "made",
+            "tags",
+            "verdict",
+            "verdict_rationale",
+            "version",
+            "created_by",
+            "created",
+            "updated",
+        ]
         read_only_fields = ["id", "uuid", "created", "updated"]
 
     def _fields(self, data: dict) -> dict:
@@ -88,8 +101,18 @@ class ClaimantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claimant
-        fields = ["id", "name", "kind", "parent", "aliases", "country", "description",
-                  "version", "created", "updated"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "parent",
+            "aliases",
+            "country",
+            "description",
+            "version",
+            "created",
+            "updated",
+        ]
         read_only_fields = ["id", "created", "updated"]
 
     def to_representation(self, claimant):
@@ -98,8 +121,9 @@ class ClaimantSerializer(serializers.ModelSerializer):
         return data
 
     def _fields(self, data: dict) -> dict:
-        fields = {k: data[k] for k in ("name", "kind", "parent", "country", "description")
-                  if k in data}  # fmt: skip
+        fields = {
+            k: data[k] for k in ("name", "kind", "parent", "country", "description") if k in data
+        }
         if "aliases" in data:
             fields["aliases"] = "\n".join(data["aliases"])
         return fields
@@ -122,7 +146,10 @@ class ClaimantViewSet(viewsets.ModelViewSet):
     serializer_class = ClaimantSerializer
     filterset_class = ClaimantFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    queryset = Claimant.objects.all()
+    queryset = Claimant.objects.all()  # for the router and the schema; reads use get_queryset
+
+    def get_queryset(self):
+        return claimants_counted()
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -172,7 +199,7 @@ class SourceViewSet(_WriteThroughServices):
         services.source_delete(source=source, by=user)
 
 
-class _StatementSerializer(serializers.ModelSerializer):
+class _StanceSerializer(serializers.ModelSerializer):
     """Attributions and denials: created on a claim, updated with a version check."""
 
     stated = PartialDateField(required=False, allow_null=True)
@@ -195,7 +222,7 @@ class _StatementSerializer(serializers.ModelSerializer):
         )
 
 
-class AttributionSerializer(_StatementSerializer):
+class AttributionSerializer(_StanceSerializer):
     updatable = ATTRIBUTION_UPDATABLE
     create_service = staticmethod(services.attribution_create)
 
@@ -221,7 +248,7 @@ class AttributionViewSet(_WriteThroughServices):
         services.attribution_delete(attribution=attribution, by=user)
 
 
-class DenialSerializer(_StatementSerializer):
+class DenialSerializer(_StanceSerializer):
     updatable = DENIAL_UPDATABLE
     create_service = staticmethod(services.denial_create)
 

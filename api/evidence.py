@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import PartialDateField
-from evidence import services
+from evidence import selectors, services
 from evidence.filters import EvidenceFilterSet
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
 
@@ -42,16 +42,55 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidenceItem
-        fields = ["id", "uuid", "kind", "title", "description", "url", "provider", "event",
-                  "captured_from", "captured_to", "published", "collected_on",
-                  "location_name", "latitude", "longitude", "location_precision", "is_graphic",
-                  "file", "original_filename", "sha256", "size_bytes", "media_type", "metadata",
-                  "review_status", "review_note", "media_authenticity", "reviewed_by",
-                  "reviewed_at", "version", "created", "updated"]  # fmt: skip
-        read_only_fields = ["id", "uuid", "original_filename", "sha256", "size_bytes",
-                            "media_type", "metadata", "review_status", "review_note",
-                            "media_authenticity", "reviewed_by", "reviewed_at", "created",
-                            "updated"]  # fmt: skip
+        fields = [
+            "id",
+            "uuid",
+            "kind",
+            "title",
+            "description",
+            "url",
+            "provider",
+            "event",
+            "captured_from",
+            "captured_to",
+            "published",
+            "collected_on",
+            "location_name",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "is_graphic",
+            "file",
+            "original_filename",
+            "sha256",
+            "size_bytes",
+            "media_type",
+            "metadata",
+            "review_status",
+            "review_note",
+            "media_authenticity",
+            "reviewed_by",
+            "reviewed_at",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = [
+            "id",
+            "uuid",
+            "original_filename",
+            "sha256",
+            "size_bytes",
+            "media_type",
+            "metadata",
+            "review_status",
+            "review_note",
+            "media_authenticity",
+            "reviewed_by",
+            "reviewed_at",
+            "created",
+            "updated",
+        ]
 
     def _fields(self, data: dict) -> dict:
         fields = {name: data[name] for name in _AS_GIVEN if name in data}
@@ -94,9 +133,13 @@ class EvidenceViewSet(viewsets.ModelViewSet):
 
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilterSet
-    queryset = EvidenceItem.objects.select_related("provider")
+    queryset = EvidenceItem.objects.all()  # for the router and the schema; reads: get_queryset
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        # The evidence list's own read.
+        return selectors.evidence_counted()
 
     @extend_schema(request=ReviewSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"])

@@ -91,8 +91,20 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CSV_COLUMNS = ["uuid", "id", "statement", "first_made", "precision", "verdict", "rating",
-               "tags", "supporting_items", "contradicting_items", "denials", "url"]  # fmt: skip
+CSV_COLUMNS = [
+    "uuid",
+    "id",
+    "statement",
+    "first_made",
+    "precision",
+    "verdict",
+    "rating",
+    "tags",
+    "supporting_items",
+    "contradicting_items",
+    "denials",
+    "url",
+]
 
 
 @permission_required("claims.view_claim")
@@ -101,14 +113,19 @@ def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     filterset = selectors.claim_list(request.GET)
     rows = (
         [
-            claim.uuid, claim.pk, claim.statement,
+            claim.uuid,
+            claim.pk,
+            claim.statement,
             claim.made.isoformat() if claim.made else "",
             claim.made_on_precision if claim.made else "",
-            claim.get_verdict_display(), claim.rating.value,
+            claim.get_verdict_display(),
+            claim.rating.value,
             "; ".join(tag.name for tag in claim.tags.all()),
-            claim.supporting, claim.contradicting, claim.denial_count,
+            claim.supporting,
+            claim.contradicting,
+            claim.denial_count,
             absolute_url(reverse("claims:claim_detail", args=[claim.pk])),
         ]
         for claim in filterset.qs.iterator(chunk_size=500)
-    )  # fmt: skip
+    )
     return csv_response("claims.csv", CSV_COLUMNS, rows)

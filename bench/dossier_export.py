@@ -32,8 +32,7 @@ def make_evidence(workdir: Path, count: int, user) -> object:
     from claims.services import claim_create
     from evidence.services import evidence_create, evidence_link_create
 
-    claim = claim_create(statement="Benchmark: a claim with many large evidence files",
-                         by=user)  # fmt: skip
+    claim = claim_create(statement="Benchmark: a claim with many large evidence files", by=user)
     size = TOTAL // count
     for index in range(count):
         path = workdir / f"intercept-{index:03d}.txt"
@@ -46,8 +45,12 @@ def make_evidence(workdir: Path, count: int, user) -> object:
                 out.write(part)
                 written += len(part)
         with open(path, "rb") as handle:
-            item = evidence_create(kind="document", title=f"Intercept {index:03d}",
-                                   file=File(handle, path.name), by=user)  # fmt: skip
+            item = evidence_create(
+                kind="document",
+                title=f"Intercept {index:03d}",
+                file=File(handle, path.name),
+                by=user,
+            )
         path.unlink()
         evidence_link_create(claim=claim, evidence=item, relation="supports", by=user)
     return claim
@@ -61,8 +64,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="corroborate-bench-") as tmp:
         workdir = Path(tmp)
         setup_django(workdir)
-        print(f"creating {args.files} evidence files, {TOTAL / 1024**3:.2f} GiB in all ...",
-              flush=True)  # fmt: skip
+        print(
+            f"creating {args.files} evidence files, {TOTAL / 1024**3:.2f} GiB in all ...",
+            flush=True,
+        )
         claim = make_evidence(workdir, args.files, researcher())
 
         from dossiers import export
@@ -94,18 +99,23 @@ def main() -> int:
             listing.write_text("\n".join(originals) + "\n")
             start = time.perf_counter()
             with open(listing) as names:
-                subprocess.run(["zip", "-0", "-q", "-@", str(workdir / "plain.zip")],
-                               stdin=names, check=True)  # fmt: skip
+                subprocess.run(
+                    ["zip", "-0", "-q", "-@", str(workdir / "plain.zip")], stdin=names, check=True
+                )
             zip_seconds = time.perf_counter() - start
 
         evidence_bytes = sum(Path(p).stat().st_size for p in originals)
         print(f"evidence           {len(originals)} files, {evidence_bytes / 1024**3:.2f} GiB")
         print(f"bundle             {size / 1024**3:.2f} GiB")
-        print(f"build dossier      {build_seconds:6.1f} s   memory growth {build_growth:7.1f} MB"
-              "  (HTML and PDF pages)")  # fmt: skip
+        print(
+            f"build dossier      {build_seconds:6.1f} s   memory growth {build_growth:7.1f} MB"
+            "  (HTML and PDF pages)"
+        )
         speed = evidence_bytes / 1024**2 / stream_seconds
-        print(f"stream ZIP         {stream_seconds:6.1f} s   memory growth {stream_growth:7.1f} MB"
-              f"  ({speed:.0f} MiB/s, hashing every member)")  # fmt: skip
+        print(
+            f"stream ZIP         {stream_seconds:6.1f} s   memory growth {stream_growth:7.1f} MB"
+            f"  ({speed:.0f} MiB/s, hashing every member)"
+        )
         if zip_seconds is not None:
             print(f"zip -0, same files {zip_seconds:6.1f} s")
         else:

@@ -140,8 +140,10 @@ def main() -> int:
 
         item = EvidenceItem.objects.filter(title="Benchmark upload").first()
         print(f"response           {status} -> {location}")
-        print(f"stored             {item is not None and item.sha256 == expected} "
-              f"(SHA-256 {item.sha256[:16] if item else '-'}..., {size} bytes)")  # fmt: skip
+        print(
+            f"stored             {item is not None and item.sha256 == expected} "
+            f"(SHA-256 {item.sha256[:16] if item else '-'}..., {size} bytes)"
+        )
         print(f"upload             {seconds:6.2f} s  {args.size_mb / seconds:8.1f} MiB/s")
         print(f"hashlib sha256     {hash_seconds:6.2f} s  {args.size_mb / hash_seconds:8.1f} MiB/s")
         print(f"memory baseline    {sampler.baseline:8.1f} MB")

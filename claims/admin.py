@@ -137,19 +137,19 @@ class SourceAdmin(ServiceAdmin):
 # Attributions and denials ------------------------------------------------------------------
 
 
-class StatementAdminForm(PartialDateFormMixin, ServiceAdminForm):
+class StanceAdminForm(PartialDateFormMixin, ServiceAdminForm):
     PARTIAL_DATES = ("stated",)
 
     stated = PartialDateField(label=_("When"))
 
 
-class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
+class StanceInlineForm(PartialDateFormMixin, forms.ModelForm):
     PARTIAL_DATES = ("stated",)
 
     stated = PartialDateField(label=_("When"))
 
 
-def _statement_services(create, update, delete, updatable) -> ServiceSet:
+def _stance_services(create, update, delete, updatable) -> ServiceSet:
     """Attributions and denials: created on a claim, changed with a version check."""
 
     def _create(form, obj, *, by, parent):
@@ -158,7 +158,7 @@ def _statement_services(create, update, delete, updatable) -> ServiceSet:
     return ServiceSet(create=_create, update=update, delete=delete, updatable=updatable)
 
 
-ATTRIBUTION_SERVICES = _statement_services(
+ATTRIBUTION_SERVICES = _stance_services(
     services.attribution_create,
     lambda attribution, data, *, by, expected_version: services.attribution_update(
         attribution=attribution, data=data, by=by, expected_version=expected_version
@@ -166,7 +166,7 @@ ATTRIBUTION_SERVICES = _statement_services(
     lambda attribution, *, by: services.attribution_delete(attribution=attribution, by=by),
     services.ATTRIBUTION_UPDATABLE,
 )
-DENIAL_SERVICES = _statement_services(
+DENIAL_SERVICES = _stance_services(
     services.denial_create,
     lambda denial, data, *, by, expected_version: services.denial_update(
         denial=denial, data=data, by=by, expected_version=expected_version
@@ -195,7 +195,7 @@ class _ClaimSourcesOnly:
 class AttributionInline(_ClaimSourcesOnly, ServiceTabularInline):
     writes = ATTRIBUTION_SERVICES
     model = Attribution
-    form = StatementInlineForm
+    form = StanceInlineForm
     extra = 0
     autocomplete_fields = ("claimant",)
     fields = services.ATTRIBUTION_UPDATABLE
@@ -204,7 +204,7 @@ class AttributionInline(_ClaimSourcesOnly, ServiceTabularInline):
 class DenialInline(_ClaimSourcesOnly, ServiceTabularInline):
     writes = DENIAL_SERVICES
     model = Denial
-    form = StatementInlineForm
+    form = StanceInlineForm
     extra = 0
     autocomplete_fields = ("claimant",)
     fields = services.DENIAL_UPDATABLE
@@ -213,8 +213,8 @@ class DenialInline(_ClaimSourcesOnly, ServiceTabularInline):
 ClaimAdmin.inlines = (SourceInline, AttributionInline, DenialInline)
 
 
-class _StatementAdmin(ServiceAdmin):
-    form = StatementAdminForm
+class _StanceAdmin(ServiceAdmin):
+    form = StanceAdminForm
     list_select_related = ("claimant", "claim", "created_by")
     search_fields = ("claimant__name", "claim__statement", "quote")
     autocomplete_fields = ("claim", "claimant", "source")
@@ -226,7 +226,7 @@ class _StatementAdmin(ServiceAdmin):
 
 
 @admin.register(Attribution)
-class AttributionAdmin(_StatementAdmin):
+class AttributionAdmin(_StanceAdmin):
     writes = ATTRIBUTION_SERVICES
     fields = ("claim", *services.ATTRIBUTION_UPDATABLE, *_RECORD)
     list_display = ("claimant", "role", "claim", "stated_on", "created_by")
@@ -234,7 +234,7 @@ class AttributionAdmin(_StatementAdmin):
 
 
 @admin.register(Denial)
-class DenialAdmin(_StatementAdmin):
+class DenialAdmin(_StanceAdmin):
     writes = DENIAL_SERVICES
     fields = ("claim", *services.DENIAL_UPDATABLE, *_RECORD)
     list_display = ("claimant", "kind", "claim", "stated_on", "created_by")

@@ -294,8 +294,10 @@ class Source(TimeStampedModel):
         return f"{self.outlet}: {self.title or self.url}"
 
 
-class ClaimantStatement(PartialDatesModel, VersionedModel, AuthoredModel):
-    """What a claimant said about a claim: when, in their words, and where it was reported."""
+class ClaimantStance(PartialDatesModel, VersionedModel, AuthoredModel):
+    """A claimant's stance on a claim (it made, endorsed, repeated or denied it): when, in
+    their words, and where it was reported. Not to be confused with the claim's own text,
+    its `statement`."""
 
     HISTORY = Tracked(shown_on={"claim": "claim_id", "claimant": "claimant_id"})
 
@@ -355,7 +357,7 @@ _ROLE_VERBS = {
 }
 
 
-class Attribution(ClaimantStatement):
+class Attribution(ClaimantStance):
     """A claimant made, endorsed or repeated a claim."""
 
     role = models.CharField(
@@ -365,7 +367,7 @@ class Attribution(ClaimantStatement):
         default=AttributionRole.ORIGINATOR,
     )
 
-    class Meta(ClaimantStatement.Meta):
+    class Meta(ClaimantStance.Meta):
         verbose_name = _("attribution")
         verbose_name_plural = _("attributions")
         constraints = [
@@ -390,14 +392,14 @@ class DenialKind(models.TextChoices):
     COUNTER_CLAIM = "counter_claim", _("Counter-claim")
 
 
-class Denial(ClaimantStatement):
+class Denial(ClaimantStance):
     """A claimant denied a claim, in part or in full, or refused to comment on it."""
 
     kind = models.CharField(
         _("kind"), max_length=20, choices=DenialKind.choices, default=DenialKind.OUTRIGHT
     )
 
-    class Meta(ClaimantStatement.Meta):
+    class Meta(ClaimantStance.Meta):
         verbose_name = _("denial")
         verbose_name_plural = _("denials")
         constraints = [

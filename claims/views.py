@@ -240,10 +240,17 @@ def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
 def claimant_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     filterset = selectors.claimant_list(request.GET)
     rows = (
-        [c.pk, c.name, c.get_kind_display(), c.parent.name if c.parent else "", c.country,
-         "; ".join(c.alias_list), c.claim_count,
-         absolute_url(reverse("claims:claimant_detail", args=[c.pk]))]
+        [
+            c.pk,
+            c.name,
+            c.get_kind_display(),
+            c.parent.name if c.parent else "",
+            c.country,
+            "; ".join(c.alias_list),
+            c.claim_count,
+            absolute_url(reverse("claims:claimant_detail", args=[c.pk])),
+        ]
         for c in filterset.qs.iterator(chunk_size=500)
-    )  # fmt: skip
+    )
     columns = ["id", "name", "kind", "part_of", "country", "aliases", "claims", "url"]
     return csv_response("claimants.csv", columns, rows)

@@ -177,9 +177,11 @@ def verify() -> Iterator[Problem]:
     expected_seq, prev_hash = 1, GENESIS_HASH
     for entry in HistoryEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq > expected_seq:
-            missing = f"{expected_seq}" if entry.seq == expected_seq + 1 else (
-                f"{expected_seq}–{entry.seq - 1}"
-            )  # fmt: skip
+            missing = (
+                f"{expected_seq}"
+                if entry.seq == expected_seq + 1
+                else (f"{expected_seq}–{entry.seq - 1}")
+            )
             yield Problem(expected_seq, f"entry {missing} was removed")
         elif entry.seq < expected_seq:
             yield Problem(entry.seq, f"entry {entry.seq} appears twice (an insertion)")

@@ -72,18 +72,18 @@ def _claimant(claimant) -> dict:
     }
 
 
-def _statement(statement: Attribution | Denial) -> dict:
+def _stance(stance: Attribution | Denial) -> dict:
     data = {
-        "claimant": statement.claimant.name,
-        "claimant_id": statement.claimant_id,
-        "stated": _partial(statement.stated),
-        "quote": statement.quote,
-        "source_url": statement.source.url if statement.source else None,
+        "claimant": stance.claimant.name,
+        "claimant_id": stance.claimant_id,
+        "stated": _partial(stance.stated),
+        "quote": stance.quote,
+        "source_url": stance.source.url if stance.source else None,
     }
-    if isinstance(statement, Attribution):
-        data["role"] = statement.role
+    if isinstance(stance, Attribution):
+        data["role"] = stance.role
     else:
-        data["kind"] = statement.kind
+        data["kind"] = stance.kind
     return data
 
 
@@ -213,9 +213,11 @@ def claim_review(claim: Claim) -> dict:
 
 def media_review(item: EvidenceItem) -> dict:
     """schema.org MediaReview of a reviewed image or video."""
-    media_type = "VideoObject" if (item.media_type or "").startswith("video/") or (
-        item.kind == "video"
-    ) else "ImageObject"  # fmt: skip
+    media_type = (
+        "VideoObject"
+        if (item.media_type or "").startswith("video/") or (item.kind == "video")
+        else "ImageObject"
+    )
     media: dict[str, Any] = {
         "@type": media_type,
         "name": item.title,
@@ -286,8 +288,8 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
             for s in claim.sources.all()
         ],
         "claimants": [_claimant(c) for c in sorted(claimants.values(), key=lambda c: c.name)],
-        "attributions": [_statement(a) for a in claim.attributions.all()],
-        "denials": [_statement(d) for d in claim.denials.all()],
+        "attributions": [_stance(a) for a in claim.attributions.all()],
+        "denials": [_stance(d) for d in claim.denials.all()],
         # Ordered by what the claims say, not by local ids: the same on every instance.
         "related_claims": [
             {"uuid": str(other.uuid), "statement": other.statement, "made": _partial(other.made)}

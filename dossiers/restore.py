@@ -33,9 +33,20 @@ from evidence.services import evidence_create, evidence_link_create, evidence_re
 CHUNK = 1024 * 1024
 # What a dossier says, minus what only makes sense on the instance that wrote it.
 _LOCAL = {
-    "id", "url", "page", "exported_at", "exported_by", "history", "history_head",
-    "created_at", "updated_at", "created_by", "linked_at", "linked_by", "claimant_id",
-}  # fmt: skip
+    "id",
+    "url",
+    "page",
+    "exported_at",
+    "exported_by",
+    "history",
+    "history_head",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "linked_at",
+    "linked_by",
+    "claimant_id",
+}
 
 
 def comparable(data):
@@ -117,10 +128,14 @@ def _claimant(entry: dict, user) -> Claimant:
                 name=name, parent=parent, by=user
             )
         claimant = services.claimant_create(
-            name=entry["name"], kind=entry.get("kind") or "unknown", parent=parent,
-            aliases="\n".join(entry.get("aliases", [])), country=entry.get("country", ""),
-            description=entry.get("description", ""), by=user,
-        )  # fmt: skip
+            name=entry["name"],
+            kind=entry.get("kind") or "unknown",
+            parent=parent,
+            aliases="\n".join(entry.get("aliases", [])),
+            country=entry.get("country", ""),
+            description=entry.get("description", ""),
+            by=user,
+        )
     return claimant
 
 
@@ -156,40 +171,47 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     for source_entry in data.get("sources", []):
         if source_entry["url"] not in known_urls:
             services.source_create(
-                claim=claim, outlet=source_entry["outlet"], url=source_entry["url"],
-                title=source_entry.get("title", ""), by=user,
+                claim=claim,
+                outlet=source_entry["outlet"],
+                url=source_entry["url"],
+                title=source_entry.get("title", ""),
+                by=user,
                 published_on=datetime.date.fromisoformat(source_entry["published_on"])
-                if source_entry.get("published_on") else None,
+                if source_entry.get("published_on")
+                else None,
                 archived_url=source_entry.get("archived_url", ""),
-            )  # fmt: skip
+            )
     by_url = {s.url: s for s in claim.sources.all()}
-    for kind, model, create in (
-        ("attributions", Attribution, services.attribution_create),
-        ("denials", Denial, services.denial_create),
+    for key, model, create, own in (
+        ("attributions", Attribution, services.attribution_create, "role"),
+        ("denials", Denial, services.denial_create, "kind"),
     ):
-        for statement in data.get(kind, []):
-            who = claimant(statement["claimant"])
-            extra = {"role": statement["role"]} if kind == "attributions" else {
-                "kind": statement["kind"]
-            }  # fmt: skip
+        for stance in data.get(key, []):
+            who = claimant(stance["claimant"])
+            extra = {own: stance[own]}
             if model.objects.filter(claim=claim, claimant=who, **extra).exists():
                 continue
             create(
                 claim=claim,
                 claimant=who,
                 by=user,
-                stated=PartialDate.from_json(statement.get("stated")),
-                quote=statement.get("quote", ""),
-                source=by_url.get(statement.get("source_url")),
+                stated=PartialDate.from_json(stance.get("stated")),
+                quote=stance.get("quote", ""),
+                source=by_url.get(stance.get("source_url")),
                 **extra,
             )
     items = {e["uuid"]: _evidence(e, source, user, claimant) for e in data.get("evidence", [])}
     for link in data.get("links", []):
         item = items.get(link["evidence"])
         if item and not EvidenceLink.objects.filter(claim=claim, evidence=item).exists():
-            evidence_link_create(claim=claim, evidence=item, relation=link["relation"],
-                          strength=link["strength"], rationale=link.get("rationale", ""),
-                          by=user)  # fmt: skip
+            evidence_link_create(
+                claim=claim,
+                evidence=item,
+                relation=link["relation"],
+                strength=link["strength"],
+                rationale=link.get("rationale", ""),
+                by=user,
+            )
     for related in data.get("related_claims", []):
         # Linked now if that claim is here, else when its dossier is restored.
         services.pending_relation_create(claim=claim, target_key=f"uuid:{related['uuid']}")
@@ -209,27 +231,35 @@ def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
     dates = entry.get("dates", {})
     location = entry.get("location", {})
     fields = dict(
-        uuid=entry["uuid"], kind=entry["kind"], title=entry["title"],
-        description=entry.get("description", ""), url=entry.get("url", ""),
+        uuid=entry["uuid"],
+        kind=entry["kind"],
+        title=entry["title"],
+        description=entry.get("description", ""),
+        url=entry.get("url", ""),
         provider=claimant(entry["provider"]) if entry.get("provider") else None,
         event=PartialDate.from_json(dates.get("event")),
-        captured=(PartialDate.from_json(dates.get("captured_from")),
-                  PartialDate.from_json(dates.get("captured_to"))),
+        captured=(
+            PartialDate.from_json(dates.get("captured_from")),
+            PartialDate.from_json(dates.get("captured_to")),
+        ),
         published=PartialDate.from_json(dates.get("published")),
         collected_on=datetime.date.fromisoformat(dates["collected_on"])
-        if dates.get("collected_on") else None,
+        if dates.get("collected_on")
+        else None,
         location_name=location.get("name", ""),
         latitude=Decimal(location["latitude"]) if location.get("latitude") else None,
         longitude=Decimal(location["longitude"]) if location.get("longitude") else None,
         location_precision=location.get("precision") or "",
-        is_graphic=entry.get("graphic", False), by=user,
-    )  # fmt: skip
+        is_graphic=entry.get("graphic", False),
+        by=user,
+    )
     if file_entry and source.archive is not None:
         with source.open(file_entry["path"]) as member:
             item = evidence_create(
                 file=File(member, file_entry["original_filename"] or "original"),
-                original_filename=file_entry["original_filename"], **fields,
-            )  # fmt: skip
+                original_filename=file_entry["original_filename"],
+                **fields,
+            )
     else:
         item = evidence_create(**fields)
     review = entry.get("review", {})

@@ -120,8 +120,9 @@ def receive(file: File, original_filename: str = "") -> Intake:
         handle, sha256, size = file.file, file.sha256, file.size
     else:
         handle, sha256, size = _copy_hashed(file)
-    intake = Intake(handle=handle, sha256=sha256, size=size, original_filename=name,
-                    detection=detect(b""))  # fmt: skip
+    intake = Intake(
+        handle=handle, sha256=sha256, size=size, original_filename=name, detection=detect(b"")
+    )
     try:
         if size == 0:
             raise _refuse("The file is empty.", "empty")
@@ -261,8 +262,14 @@ def _inspect_image(intake: Intake) -> None:
             intake.phash = difference_hash(upright)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-            Image.DecompressionBombError) as error:  # fmt: skip
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+    ) as error:
         raise damaged from error
     intake.metadata["image"] = {"width": width, "height": height, "frames": frames}
     if exif:
@@ -302,9 +309,11 @@ def _inspect_media(intake: Intake) -> None:
             duration = container.duration / av.time_base if container.duration else None
             duration = duration or _seconds(stream.duration, stream.time_base)
             codec = stream.codec_context
-            info: dict[str, Any] = {"duration_seconds": round(duration, 3) if duration else None,
-                                    "codec": codec.name,
-                                    "container": container.format.name}  # fmt: skip
+            info: dict[str, Any] = {
+                "duration_seconds": round(duration, 3) if duration else None,
+                "codec": codec.name,
+                "container": container.format.name,
+            }
             created = container.metadata.get("creation_time") or stream.metadata.get(
                 "creation_time"
             )
@@ -341,8 +350,9 @@ def _keyframe_strip(container, stream, duration: float) -> bytes:
         frame = _decode_one(container, stream, duration * (index + 0.5) / STRIP_FRAMES)
         picture = frame.to_image()
         picture.thumbnail(STRIP_FRAME_SIZE)
-        strip.paste(picture, (index * width + (width - picture.width) // 2,
-                              (height - picture.height) // 2))  # fmt: skip
+        strip.paste(
+            picture, (index * width + (width - picture.width) // 2, (height - picture.height) // 2)
+        )
     out = io.BytesIO()
     strip.save(out, format="JPEG", quality=80)
     return out.getvalue()

@@ -167,10 +167,10 @@ def evidence_create(
         item.save()
         return created(item, by=by)
     received = received or pipeline.receive(file, original_filename)
-    return evidence_attach_file(item=item, intake=received, by=by)
+    return evidence_file_attach(item=item, intake=received, by=by)
 
 
-def evidence_attach_file(
+def evidence_file_attach(
     *, item: EvidenceItem, intake: pipeline.Intake, by: AbstractBaseUser
 ) -> EvidenceItem:
     """Store a received file as the original of a new item and save the item.

@@ -79,9 +79,19 @@ def _binary(head: bytes) -> Detection | None:
         if b"webm" in head[:64]:
             return _accept("video/webm", "video", "a WebM video")
         return _accept("video/x-matroska", "video", "a Matroska (MKV) video")
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] in (
-        0xFB, 0xFA, 0xF3, 0xF2, 0xE3, 0xE2,
-    )):  # fmt: skip
+    if head.startswith(b"ID3") or (
+        len(head) > 1
+        and head[0] == 0xFF
+        and head[1]
+        in (
+            0xFB,
+            0xFA,
+            0xF3,
+            0xF2,
+            0xE3,
+            0xE2,
+        )
+    ):
         return _accept("audio/mpeg", "audio", "an MP3 recording")
     if head.startswith(b"OggS"):
         return _accept("audio/ogg", "audio", "an Ogg recording")

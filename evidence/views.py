@@ -47,24 +47,48 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
 @permission_required("evidence.view_evidenceitem")
 def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     filterset = selectors.evidence_list(request.GET)
-    columns = ["uuid", "id", "kind", "title", "provider", "captured_from", "captured_to",
-               "published", "location", "latitude", "longitude", "review_status", "sha256",
-               "size", "media_type", "claims", "url"]  # fmt: skip
+    columns = [
+        "uuid",
+        "id",
+        "kind",
+        "title",
+        "provider",
+        "captured_from",
+        "captured_to",
+        "published",
+        "location",
+        "latitude",
+        "longitude",
+        "review_status",
+        "sha256",
+        "size",
+        "media_type",
+        "claims",
+        "url",
+    ]
 
     def rows():
         for item in filterset.qs.iterator(chunk_size=500):
             start, end = item.captured
             yield [
-                item.uuid, item.pk, item.get_kind_display(), item.title,
+                item.uuid,
+                item.pk,
+                item.get_kind_display(),
+                item.title,
                 item.provider.name if item.provider else "",
-                start.isoformat() if start else "", end.isoformat() if end else "",
+                start.isoformat() if start else "",
+                end.isoformat() if end else "",
                 item.published.isoformat() if item.published else "",
-                item.location_name, item.latitude if item.latitude is not None else "",
+                item.location_name,
+                item.latitude if item.latitude is not None else "",
                 item.longitude if item.longitude is not None else "",
-                item.get_review_status_display(), item.sha256, item.size_bytes or "",
-                item.media_type, item.link_count,
+                item.get_review_status_display(),
+                item.sha256,
+                item.size_bytes or "",
+                item.media_type,
+                item.link_count,
                 absolute_url(reverse("evidence:evidence_detail", args=[item.pk])),
-            ]  # fmt: skip
+            ]
 
     return csv_response("evidence.csv", columns, rows())
 

@@ -170,10 +170,13 @@ def _apply_review(review: ReviewedClaim, user) -> str:
     outcome = "skipped"
     if claim is None:
         claim = services.claim_create(
-            uuid=uuid_, statement=statement, made=partial_date(review.date, DatePrecision.DAY),
+            uuid=uuid_,
+            statement=statement,
+            made=partial_date(review.date, DatePrecision.DAY),
             verdict=review.verdict,
-            verdict_rationale=rationale, by=user,
-        )  # fmt: skip
+            verdict_rationale=rationale,
+            by=user,
+        )
         outcome = "created"
     elif (claim.verdict, claim.verdict_rationale) != (review.verdict, rationale):
         services.claim_update(
@@ -187,10 +190,12 @@ def _apply_review(review: ReviewedClaim, user) -> str:
         originator = AttributionRole.ORIGINATOR
         if not claim.attributions.filter(claimant=claimant, role=originator).exists():
             services.attribution_create(
-                claim=claim, claimant=claimant, role=originator,
+                claim=claim,
+                claimant=claimant,
+                role=originator,
                 stated=partial_date(review.date, DatePrecision.DAY),
                 by=user,
-            )  # fmt: skip
+            )
             outcome = "updated" if outcome == "skipped" else outcome
     known = set(claim.sources.values_list("url", flat=True))
     wanted = [(review.publisher, review.review_url, "Fact-check")] if review.review_url else []

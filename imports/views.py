@@ -54,6 +54,11 @@ def claim_import_csv(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/claim_import.html",
-        {"form": form, "rows": rows, "token": token, "problem": problem,
-         "has_errors": any(r.errors for r in rows or [])},
-    )  # fmt: skip
+        {
+            "form": form,
+            "rows": rows,
+            "token": token,
+            "problem": problem,
+            "has_errors": any(r.errors for r in rows or []),
+        },
+    )
