@@ -1,5 +1,7 @@
 """Fixtures every test can use: a fixed cast of users, and media isolated on disk."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -16,6 +18,17 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The Researchers and Reviewers groups, made by the data migration's own code.
+
+    A transactional test flushes every table afterwards, groups included.
+    """
+    from django.apps import apps
+
+    importlib.import_module("evidence.migrations.0002_groups").create_groups(apps, None)
 
 
 def _member(username: str, group: str, **extra):

@@ -4,7 +4,6 @@ Without a browser these tests are skipped on a developer's machine; under CI=tru
 browser fails the run instead, so the journeys are never silently left out.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -65,17 +64,6 @@ def screenshot():
         return path
 
     return take
-
-
-@pytest.fixture
-def role_groups(transactional_db):
-    """The Researchers and Reviewers groups, made by the data migration's own code.
-
-    A transactional test flushes every table afterwards, groups included.
-    """
-    from django.apps import apps
-
-    importlib.import_module("evidence.migrations.0002_groups").create_groups(apps, None)
 
 
 @pytest.fixture
