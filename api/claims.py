@@ -213,9 +213,9 @@ class _StanceSerializer(serializers.ModelSerializer):
         fields = {name: data[name] for name in ("claim", *self.updatable) if name in data}
         return self.create_service(by=self.context["request"].user, **fields)
 
-    def update(self, statement, data):
+    def update(self, stance, data):
         return self.update_service(
-            statement,
+            stance,
             data={name: data[name] for name in self.updatable if name in data},
             by=self.context["request"].user,
             expected_version=data.get("version"),

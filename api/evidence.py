@@ -17,6 +17,9 @@ from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, Revie
 
 # The capture range is two fields here (one each end) and one value for the services.
 _AS_GIVEN = tuple(name for name in services.EVIDENCE_UPDATABLE if name != "captured")
+# Read only: what the intake found in the file, and the review (POST .../review/).
+_FROM_THE_FILE = ("original_filename", "sha256", "size_bytes", "media_type", "metadata")
+_REVIEW = ("review_status", "review_note", "media_authenticity", "reviewed_by", "reviewed_at")
 
 
 class _CaptureEnd(PartialDateField):
@@ -45,52 +48,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "uuid",
-            "kind",
-            "title",
-            "description",
-            "url",
-            "provider",
-            "event",
+            *_AS_GIVEN,
             "captured_from",
             "captured_to",
-            "published",
-            "collected_on",
-            "location_name",
-            "latitude",
-            "longitude",
-            "location_precision",
-            "is_graphic",
             "file",
-            "original_filename",
-            "sha256",
-            "size_bytes",
-            "media_type",
-            "metadata",
-            "review_status",
-            "review_note",
-            "media_authenticity",
-            "reviewed_by",
-            "reviewed_at",
+            *_FROM_THE_FILE,
+            *_REVIEW,
             "version",
             "created",
             "updated",
         ]
-        read_only_fields = [
-            "id",
-            "uuid",
-            "original_filename",
-            "sha256",
-            "size_bytes",
-            "media_type",
-            "metadata",
-            "review_status",
-            "review_note",
-            "media_authenticity",
-            "reviewed_by",
-            "reviewed_at",
-            "created",
-            "updated",
-        ]
+        read_only_fields = ["id", "uuid", *_FROM_THE_FILE, *_REVIEW, "created", "updated"]
 
     def _fields(self, data: dict) -> dict:
         fields = {name: data[name] for name in _AS_GIVEN if name in data}
