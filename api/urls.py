@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from api.claims import (
     AttributionViewSet,
@@ -17,7 +17,17 @@ from api.claims import (
 )
 from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
 
+
+class Root(APIRootView):
+    """Claims, claimants and evidence, with the web workbench's permissions. Sign in with a
+    session or a token (POST /api/v1/token/); the schema is at /api/v1/schema/ and its
+    documentation at /api/v1/docs/."""
+
+    name = "Corroborate API"
+
+
 router = DefaultRouter()
+router.APIRootView = Root
 router.register("claims", ClaimViewSet)
 router.register("claimants", ClaimantViewSet)
 router.register("tags", TagViewSet)
