@@ -179,3 +179,14 @@ def test_attribution_and_denial_source_must_belong_to_the_claim(model):
     with pytest.raises(ValidationError) as error:
         record.full_clean()
     assert error.value.message_dict["source"] == ["Choose one of this claim's sources."]
+
+
+def test_imported_text_is_cut_to_fit_with_an_ellipsis():
+    from evidence.models import EvidenceItem
+
+    limit = Claim.STATEMENT_MAX_LENGTH
+    assert Claim.shortened(" Танки. ") == "Танки."
+    cut = Claim.shortened("я" * (limit + 40))
+    assert len(cut) == limit and cut.endswith("я…")
+    title = EvidenceItem.shortened_title("Cover image: " + "x" * 400)
+    assert len(title) == EvidenceItem._meta.get_field("title").max_length and title[-1] == "…"

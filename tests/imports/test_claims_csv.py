@@ -91,3 +91,10 @@ def test_a_tampered_confirmation_is_refused(client, researcher):
 def test_import_needs_permission(client, outsider):
     client.force_login(outsider)
     assert client.get(URL).status_code == 403
+
+
+def test_a_statement_over_the_claims_limit_is_named_on_its_row(client, researcher):
+    client.force_login(researcher)
+    fits, too_long = "т" * Claim.STATEMENT_MAX_LENGTH, "т" * (Claim.STATEMENT_MAX_LENGTH + 1)
+    rows = _upload(client, f"statement\n{fits}\n{too_long}\n").context["rows"]
+    assert [r.errors for r in rows] == [[], ["The statement is longer than 500 characters."]]
