@@ -7,6 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
+from claims.selectors import claim_for_edit
 from claims.services import ATTRIBUTION_UPDATABLE, SOURCE_UPDATABLE
 from core.concurrency import ConflictCheckedForm
 from core.forms import (
@@ -85,6 +86,10 @@ class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, f
     def claim_data(self) -> dict:
         data = {field: self.cleaned_data[field] for field in self._meta.fields}
         return data | self.partial_date_data()
+
+    def conflict_record(self, current: Claim) -> Claim:
+        # The report compares tags, related claims, sources and attributions too.
+        return claim_for_edit(current.pk)
 
     def snapshot_of(self, claim: Claim) -> dict[str, str]:
         return {

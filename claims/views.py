@@ -8,7 +8,6 @@ and redirect with a message (post/redirect/get).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +27,9 @@ from claims.forms import (
 from claims.models import Claim, Claimant, Denial, Tag
 from core.access import permission_required
 from core.csv_export import csv_response
-from core.forms import apply_validation_error, formset_actions
+from core.forms import formset_actions
 from core.links import absolute_url
 from core.pagination import paginate
-from core.services import EditConflict
 
 # Claims ------------------------------------------------------------------------------------
 
@@ -67,6 +65,22 @@ def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
     )
 
 
+@transaction.atomic
+def _save_claim(request, claim: Claim | None, form, sources, attributions) -> Claim:
+    """The claim, its tags, related claims, sources and attributions: all or nothing."""
+    by = request.user
+    if claim is None:
+        claim = services.claim_create(by=by, tags=form.cleaned_data["tags"], **form.claim_data())
+    else:
+        services.claim_update(
+            claim=claim, by=by, data=form.claim_data(), expected_version=form.expected_version
+        )
+        services.claim_tags_set(claim=claim, names=form.cleaned_data["tags"], by=by)
+    services.claim_related_set(claim=claim, others=form.cleaned_data["related"], by=by)
+    _save_claim_formsets(request, claim, sources, attributions)
+    return claim
+
+
 def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
     instance = claim or Claim()
     row_kwargs = {"claim": claim, "choices": statement_choices(claim)}
@@ -76,39 +90,11 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
         attributions = AttributionFormSet(
             request.POST, instance=instance, prefix="attributions", form_kwargs=row_kwargs
         )
-        if form.is_valid() and sources.is_valid() and attributions.is_valid():
-            try:
-                with transaction.atomic():
-                    if claim is None:
-                        claim = services.claim_create(
-                            by=request.user,
-                            tags=form.cleaned_data["tags"],
-                            **form.claim_data(),
-                        )
-                    else:
-                        services.claim_update(
-                            claim=claim,
-                            by=request.user,
-                            data=form.claim_data(),
-                            expected_version=form.expected_version,
-                        )
-                        services.claim_tags_set(
-                            claim=claim, names=form.cleaned_data["tags"], by=request.user
-                        )
-                    services.claim_related_set(
-                        claim=claim, others=form.cleaned_data["related"], by=request.user
-                    )
-                    _save_claim_formsets(request, claim, sources, attributions)
-            except EditConflict as conflict:
-                form.report_conflict(selectors.claim_for_edit(conflict.current.pk))
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Claim saved.") if instance.pk else _("Claim created."),
-                )
-                return redirect("claims:claim_detail", pk=claim.pk)
+        formsets = (form, sources, attributions)
+        valid = all(each.is_valid() for each in formsets)
+        if valid and (saved := form.write(lambda: _save_claim(request, claim, *formsets))):
+            messages.success(request, _("Claim saved.") if claim else _("Claim created."))
+            return redirect("claims:claim_detail", pk=saved.pk)
         messages.error(request, _("The claim was not saved: see the messages below."))
     else:
         form = ClaimForm(instance=instance)
@@ -146,21 +132,20 @@ def _denial_form_page(request, claim: Claim, denial: Denial | None) -> HttpRespo
     instance = denial or Denial(claim=claim)
     form = DenialForm(request.POST or None, instance=instance, claim=claim)
     if request.method == "POST" and form.is_valid():
-        try:
-            if denial is None:
-                services.denial_create(claim=claim, by=request.user, **form.denial_data())
-            else:
-                services.denial_update(
+        if denial is None:
+            saved = form.write(
+                lambda: services.denial_create(claim=claim, by=request.user, **form.denial_data())
+            )
+        else:
+            saved = form.write(
+                lambda: services.denial_update(
                     denial=denial,
                     by=request.user,
                     data=form.denial_data(),
                     expected_version=form.expected_version,
                 )
-        except EditConflict as conflict:
-            form.report_conflict(conflict.current)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            )
+        if saved:
             messages.success(request, _("Denial saved.") if denial else _("Denial added."))
             return redirect("claims:claim_detail", pk=claim.pk)
     return render(
@@ -205,24 +190,22 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
 def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:
     form = ClaimantForm(request.POST or None, instance=claimant or Claimant())
     if request.method == "POST" and form.is_valid():
-        try:
-            if claimant is None:
-                claimant = services.claimant_create(by=request.user, **form.claimant_data())
-                messages.success(request, _("Claimant added."))
-            else:
-                services.claimant_update(
+        if claimant is None:
+            saved = form.write(
+                lambda: services.claimant_create(by=request.user, **form.claimant_data())
+            )
+        else:
+            saved = form.write(
+                lambda: services.claimant_update(
                     claimant=claimant,
                     by=request.user,
                     data=form.claimant_data(),
                     expected_version=form.expected_version,
                 )
-                messages.success(request, _("Claimant saved."))
-        except EditConflict as conflict:
-            form.report_conflict(conflict.current)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            return redirect("claims:claimant_detail", pk=claimant.pk)
+            )
+        if saved:
+            messages.success(request, _("Claimant saved.") if claimant else _("Claimant added."))
+            return redirect("claims:claimant_detail", pk=saved.pk)
     return render(request, "claims/claimant_form.html", {"form": form, "claimant": claimant})
 
 

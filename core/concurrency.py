@@ -8,10 +8,18 @@ current version, so that saving again is a deliberate overwrite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
+
+from core.forms import apply_validation_error
+from core.services import EditConflict
+
+T = TypeVar("T")
 
 _SALT = "corroborate.edit-snapshot"
 
@@ -42,6 +50,21 @@ class ConflictCheckedForm(forms.Form):
     @property
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
+
+    def conflict_record(self, current):
+        """The stored record as the conflict report compares it (a subclass may load more)."""
+        return current
+
+    def write(self, save: Callable[[], T]) -> T | None:
+        """Run a service write for this form. An edit conflict or a refusal is shown on the
+        form, and None returned; else the service's result."""
+        try:
+            return save()
+        except EditConflict as conflict:
+            self.report_conflict(self.conflict_record(conflict.current))
+        except ValidationError as error:
+            apply_validation_error(self, error)
+        return None
 
     def report_conflict(self, current) -> None:
         """Show what changed since the editor loaded the page; keep their input."""

@@ -22,7 +22,6 @@ from core.csv_export import csv_response
 from core.forms import apply_validation_error
 from core.links import absolute_url
 from core.pagination import paginate
-from core.services import EditConflict
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
@@ -178,21 +177,21 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
 def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(EvidenceItem, pk=pk)
     form = EvidenceForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_update(
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and form.write(
+            lambda: services.evidence_update(
                 item=item,
                 data=form.evidence_data(),
                 by=request.user,
                 expected_version=form.expected_version,
             )
-        except EditConflict as conflict:
-            form.report_conflict(conflict.current)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Evidence saved."))
-            return redirect("evidence:evidence_detail", pk=item.pk)
+        )
+    )
+    if saved:
+        messages.success(request, _("Evidence saved."))
+        return redirect("evidence:evidence_detail", pk=item.pk)
     return render(
         request, "evidence/evidence_form.html", {"form": form, "item": item, "claim": None}
     )
