@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.fields import empty
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.dates import PartialDate
 from core.services import EditConflict
+from investigations.selectors import sole_writable_investigation, writable_investigations
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -99,3 +101,38 @@ class PartialDateField(serializers.Field):
             return PartialDate.parse(data)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
+
+
+class InvestigationField(serializers.SlugRelatedField):
+    """An investigation by its slug: on create, one the user may add records to (it may be
+    left out when there is only one); a record never moves to another investigation."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault(
+            "help_text",
+            "The investigation's short name, on create; may be left out when you can add to "
+            "one investigation only.",
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return writable_investigations(self.context["request"].user)
+
+    def validate_empty_values(self, data):
+        instance = getattr(self.parent, "instance", None)
+        if instance is not None:
+            if data is not empty:
+                raise serializers.ValidationError(
+                    "A record stays in the investigation it was made in."
+                )
+            return super().validate_empty_values(data)
+        if data is empty:
+            sole = sole_writable_investigation(self.context["request"].user)
+            if sole is None:
+                raise serializers.ValidationError(
+                    "Name the investigation (its short name): you can add to several."
+                )
+            return (True, sole)
+        return super().validate_empty_values(data)

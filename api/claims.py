@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from api.base import PartialDateField
+from api.base import InvestigationField, PartialDateField
 from assessment.filters import ClaimFilterSet
 from assessment.selectors import claims_weighed
 from claims import services
@@ -38,12 +38,14 @@ class ClaimSerializer(serializers.ModelSerializer):
         help_text="On update: the version you read. A newer stored version gives 409.",
     )
     created_by = serializers.CharField(source="created_by.username", read_only=True)
+    investigation = InvestigationField()
 
     class Meta:
         model = Claim
         fields = [
             "id",
             "uuid",
+            "investigation",
             "statement",
             "details",
             "made",
@@ -62,6 +64,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def create(self, data):
         return services.claim_create(
+            investigation=data["investigation"],
             by=self.context["request"].user,
             tags=data.get("tag_names", []),
             **self._fields(data),

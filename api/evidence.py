@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.base import PartialDateField
+from api.base import InvestigationField, PartialDateField
 from evidence import selectors, services
 from evidence.filters import EvidenceFilterSet
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
@@ -42,12 +42,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
         write_only=True, required=False, help_text="On creation only; checked by the intake."
     )
     version = serializers.IntegerField(required=False)
+    investigation = InvestigationField()
 
     class Meta:
         model = EvidenceItem
         fields = [
             "id",
             "uuid",
+            "investigation",
             *_AS_GIVEN,
             "captured_from",
             "captured_to",
@@ -70,6 +72,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def create(self, data):
         upload = data.get("file")
         return services.evidence_create(
+            investigation=data["investigation"],
             by=self.context["request"].user,
             file=upload,
             original_filename=upload.name if upload else "",

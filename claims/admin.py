@@ -36,7 +36,9 @@ class ClaimAdminForm(PartialDateFormMixin, ServiceAdminForm):
 def _claim_create(form, obj, *, by, parent):
     fields = _given(form, services.CLAIM_UPDATABLE)
     tags = [tag.name for tag in form.cleaned_data.get("tags", [])]
-    return services.claim_create(by=by, tags=tags, **fields)
+    return services.claim_create(
+        investigation=form.cleaned_data["investigation"], by=by, tags=tags, **fields
+    )
 
 
 def _claim_update(claim, data, *, by, expected_version):
@@ -49,8 +51,8 @@ class ClaimAdmin(ServiceAdmin):
         create=_claim_create, update=_claim_update, updatable=services.CLAIM_UPDATABLE
     )
     form = ClaimAdminForm
-    list_display = ("statement", "made_display", "verdict", "created_by", "updated")
-    list_filter = ("verdict", "made_on_precision", "tags")
+    list_display = ("statement", "investigation", "made_display", "verdict", "updated")
+    list_filter = ("investigation", "verdict", "made_on_precision", "tags")
     search_fields = (
         "statement",
         "details",
@@ -59,12 +61,17 @@ class ClaimAdmin(ServiceAdmin):
         "sources__title",
         "sources__url",
     )
-    list_select_related = ("created_by",)
+    list_select_related = ("investigation",)
     date_hierarchy = "made_on"
     autocomplete_fields = ("tags", "related")
     readonly_fields = ("uuid", *_RECORD)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A claim stays in the investigation it was made in.
+        return (*self.readonly_fields, "investigation") if obj else self.readonly_fields
+
     fieldsets = (
-        (None, {"fields": ("statement", "details", "made", "tags")}),
+        (None, {"fields": ("investigation", "statement", "details", "made", "tags")}),
         (_("Verdict"), {"fields": ("verdict", "verdict_rationale")}),
         (_("Related claims"), {"fields": ("related",)}),
         (_("Record"), {"fields": ("uuid", *_RECORD)}),

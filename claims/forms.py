@@ -16,13 +16,20 @@ from core.forms import (
     WorkbenchFormMixin,
     formfield_callback,
 )
+from investigations.forms import InvestigationChoiceMixin
 
 
 def _lines(items) -> str:
     return "\n".join(str(item) for item in items)
 
 
-class ClaimForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
+class ClaimForm(
+    InvestigationChoiceMixin,
+    WorkbenchFormMixin,
+    PartialDateFormMixin,
+    ConflictCheckedForm,
+    forms.ModelForm,
+):
     PARTIAL_DATES = ("made",)
 
     made = PartialDateField(label=_("First made"))

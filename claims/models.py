@@ -19,6 +19,7 @@ from core.dates import (
 )
 from core.history import Tracked
 from core.models import AuthoredModel, TimeStampedModel, VersionedModel
+from investigations.models import Investigation
 
 
 def name_key(name: str) -> str:
@@ -205,6 +206,12 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     STATEMENT_MAX_LENGTH = 500
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    investigation = models.ForeignKey(
+        Investigation,
+        verbose_name=_("investigation"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
     statement = models.CharField(
         _("statement"), max_length=STATEMENT_MAX_LENGTH, validators=[single_line]
     )
@@ -246,6 +253,8 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
 
     def clean(self) -> None:
         super().clean()
+        if self.investigation_id is not None:
+            self.investigation.ensure_open()
         self.made_until = self.made.end if self.made else None
 
     @property
@@ -293,6 +302,11 @@ class Source(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title or self.url}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.claim_id is not None:
+            self.claim.investigation.ensure_open()
+
 
 class ClaimantStance(PartialDatesModel, VersionedModel, AuthoredModel):
     """A claimant's stance on a claim (it made, endorsed, repeated or denied it): when, in
@@ -329,6 +343,8 @@ class ClaimantStance(PartialDatesModel, VersionedModel, AuthoredModel):
 
     def clean(self) -> None:
         super().clean()
+        if self.claim_id is not None:
+            self.claim.investigation.ensure_open()
         if self.source_id is not None and self.source.claim_id != self.claim_id:
             raise ValidationError(
                 {

@@ -9,6 +9,7 @@ every change is recorded in the history with who made it (`by`, in every service
 from __future__ import annotations
 
 import datetime
+import uuid as uuid_module
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,7 +35,9 @@ from claims.models import (
 )
 from core import history
 from core.dates import PartialDate
+from core.importing import imported_record
 from core.services import created, deleted, model_update, validated_save
+from investigations.models import Investigation
 
 User = AbstractBaseUser
 
@@ -133,6 +136,7 @@ def tag_delete(*, tag: Tag) -> None:
 @transaction.atomic
 def claim_create(
     *,
+    investigation: Investigation,
     statement: str,
     by: User,
     details: str = "",
@@ -142,8 +146,10 @@ def claim_create(
     verdict_rationale: str = "",
     uuid: Any = None,
 ) -> Claim:
-    """Create a claim with its context tags (created by name where new)."""
+    """Create a claim in an investigation, with its context tags (created by name where
+    new)."""
     claim = Claim(
+        investigation=investigation,
         statement=statement.strip(),
         details=details,
         made=made,
@@ -189,6 +195,12 @@ def _change_many(claim: Claim, by: User, change) -> None:
 def _refuse_self(claim: Claim, others: Iterable[Claim]) -> None:
     if any(other.pk == claim.pk for other in others):
         raise ValidationError({"related": _("A claim cannot be related to itself.")}, code="self")
+    if any(other.investigation_id != claim.investigation_id for other in others):
+        raise ValidationError(
+            {"related": _("Only claims of the same investigation can be related.")},
+            code="other_investigation",
+        )
+    claim.investigation.ensure_open()
 
 
 @transaction.atomic
@@ -245,6 +257,7 @@ def source_update(*, source: Source, data: dict[str, Any], by: User) -> Source:
 
 
 def source_delete(*, source: Source, by: User) -> None:
+    source.claim.investigation.ensure_open()
     deleted(source, by=by)
 
 
@@ -293,6 +306,7 @@ def attribution_update(
 
 
 def attribution_delete(*, attribution: Attribution, by: User) -> None:
+    attribution.claim.investigation.ensure_open()
     deleted(attribution, by=by)
 
 
@@ -334,45 +348,59 @@ def denial_update(
 
 
 def denial_delete(*, denial: Denial, by: User) -> None:
+    denial.claim.investigation.ensure_open()
     deleted(denial, by=by)
 
 
 # What importers remember: the files a claim came from, and relations named before their
-# target existed (importers, restored dossiers) ---------------------------------------------
+# target existed (importers, restored dossiers). Both are kept per investigation: the same
+# file or dossier may be imported into two investigations, and neither may find the other's.
+
+
+def _scoped_key(investigation_id: int, key: str) -> str:
+    return key if key.startswith("uuid:") else f"{investigation_id}:{key}"
+
+
+def claim_imported_from(investigation: Investigation, key: str) -> Claim | None:
+    """The claim made from the file `key` in `investigation`, if any."""
+    ref = ImportedFrom.objects.filter(key=_scoped_key(investigation.pk, key))
+    found = ref.select_related("claim").first()
+    return found.claim if found else None
 
 
 def imported_from_create(*, claim: Claim, key: str) -> None:
     """Remember that the file `key` (e.g. /news/2014/11/12/slug.md) made part of `claim`."""
-    ImportedFrom.objects.get_or_create(key=key, defaults={"claim": claim})
+    ImportedFrom.objects.get_or_create(
+        key=_scoped_key(claim.investigation_id, key), defaults={"claim": claim}
+    )
 
 
 def pending_relation_create(*, claim: Claim, target_key: str) -> None:
-    """Relate `claim` to the claim named by `target_key` once that one exists (see below)."""
-    PendingRelation.objects.get_or_create(claim=claim, target_key=target_key)
+    """Relate `claim` to the claim named by `target_key` (a file path, or "uuid:<claim
+    uuid>") once that one exists in the same investigation (see below)."""
+    PendingRelation.objects.get_or_create(
+        claim=claim, target_key=_scoped_key(claim.investigation_id, target_key)
+    )
 
 
 @transaction.atomic
 def pending_relations_resolve(*, by: User) -> int:
-    """Link every pending relation whose target now exists: a file path an importer
-    recorded, or "uuid:<claim uuid>" from a restored dossier. Returns how many were linked."""
-    pending = list(PendingRelation.objects.select_related("claim"))
-    keys = [p.target_key for p in pending]
-    targets = {
-        ref.key: ref.claim
-        for ref in ImportedFrom.objects.filter(key__in=keys).select_related("claim")
-    }
-    uuids = [key.removeprefix("uuid:") for key in keys if key.startswith("uuid:")]
-    targets |= {f"uuid:{claim.uuid}": claim for claim in Claim.objects.filter(uuid__in=uuids)}
+    """Link every pending relation whose target now exists in its claim's investigation.
+    Returns how many were linked."""
     linked = 0
-    for relation in pending:
-        target = targets.get(relation.target_key)
+    for relation in PendingRelation.objects.select_related("claim__investigation"):
+        claim = relation.claim
+        if relation.target_key.startswith("uuid:"):
+            uuid = uuid_module.UUID(relation.target_key.removeprefix("uuid:"))
+            target = imported_record(Claim, claim.investigation, uuid)
+        else:
+            ref = ImportedFrom.objects.filter(key=relation.target_key).select_related("claim")
+            found = ref.first()
+            target = found.claim if found else None
         if target is None:
             continue
-        if (
-            target.pk != relation.claim_id
-            and not relation.claim.related.filter(pk=target.pk).exists()
-        ):
-            claim_related_add(claim=relation.claim, other=target, by=by)
+        if target.pk != claim.pk and not claim.related.filter(pk=target.pk).exists():
+            claim_related_add(claim=claim, other=target, by=by)
             linked += 1
         PendingRelation.objects.filter(pk=relation.pk).delete()
     return linked

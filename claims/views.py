@@ -30,6 +30,7 @@ from core.csv_export import csv_response
 from core.forms import formset_actions
 from core.links import absolute_url
 from core.pagination import paginate
+from investigations.access import current_investigation
 
 # Claims ------------------------------------------------------------------------------------
 
@@ -65,12 +66,22 @@ def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
     )
 
 
+def _chooser(request) -> dict:
+    """What a create form needs to offer the investigations the user may add to."""
+    return {"user": request.user, "current": current_investigation(request)}
+
+
 @transaction.atomic
 def _save_claim(request, claim: Claim | None, form, sources, attributions) -> Claim:
     """The claim, its tags, related claims, sources and attributions: all or nothing."""
     by = request.user
     if claim is None:
-        claim = services.claim_create(by=by, tags=form.cleaned_data["tags"], **form.claim_data())
+        claim = services.claim_create(
+            investigation=form.investigation,
+            by=by,
+            tags=form.cleaned_data["tags"],
+            **form.claim_data(),
+        )
     else:
         services.claim_update(
             claim=claim, by=by, data=form.claim_data(), expected_version=form.expected_version
@@ -85,7 +96,7 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
     instance = claim or Claim()
     row_kwargs = {"claim": claim, "choices": statement_choices(claim)}
     if request.method == "POST":
-        form = ClaimForm(request.POST, instance=instance)
+        form = ClaimForm(request.POST, instance=instance, **_chooser(request))
         sources = SourceFormSet(request.POST, instance=instance, prefix="sources")
         attributions = AttributionFormSet(
             request.POST, instance=instance, prefix="attributions", form_kwargs=row_kwargs
@@ -97,7 +108,7 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
             return redirect("claims:claim_detail", pk=saved.pk)
         messages.error(request, _("The claim was not saved: see the messages below."))
     else:
-        form = ClaimForm(instance=instance)
+        form = ClaimForm(instance=instance, **_chooser(request))
         sources = SourceFormSet(instance=instance, prefix="sources")
         attributions = AttributionFormSet(
             instance=instance, prefix="attributions", form_kwargs=row_kwargs
@@ -122,7 +133,9 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required("claims.change_claim", "claims.change_source", "claims.change_attribution")
 def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
-    return _claim_form_page(request, get_object_or_404(Claim, pk=pk))
+    return _claim_form_page(
+        request, get_object_or_404(Claim.objects.select_related("investigation"), pk=pk)
+    )
 
 
 # Denials -----------------------------------------------------------------------------------

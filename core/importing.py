@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django.db import models
 
 
 class ImportFailed(Exception):
@@ -29,3 +32,25 @@ def text_line(file: Path, offset: int) -> int:
     """The line of a byte offset, for error messages."""
     with open(file, "rb") as data:
         return data.read(offset).count(b"\n") + 1
+
+
+# Importers give records stable UUIDs (from the source's content, or the exporting
+# instance's), so that importing twice finds what the first run made. A UUID is unique in
+# the whole database, yet two investigations may import the same source: the second gets a
+# UUID derived from the first and its own investigation, as stable, and neither sees the other.
+
+
+def _derived(uuid: uuid_module.UUID, investigation) -> uuid_module.UUID:
+    return uuid_module.uuid5(uuid, f"investigation:{investigation.pk}")
+
+
+def uuid_in(model: type[models.Model], investigation, uuid: uuid_module.UUID) -> uuid_module.UUID:
+    """The UUID a new imported record of `model` gets in `investigation`."""
+    taken = model._default_manager.filter(uuid=uuid).exclude(investigation=investigation)
+    return _derived(uuid, investigation) if taken.exists() else uuid
+
+
+def imported_record(model: type[models.Model], investigation, uuid: uuid_module.UUID):
+    """The record an importer made in `investigation` under `uuid` (see uuid_in), or None."""
+    candidates = [uuid, _derived(uuid, investigation)]
+    return model._default_manager.filter(investigation=investigation, uuid__in=candidates).first()

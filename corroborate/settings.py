@@ -40,9 +40,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # Each app imports only those above it: core, then the domain apps (claims, evidence),
+    # Each app imports only those above it: core, investigations, then the domain apps,
     # then what spans them. The site package (settings, URLs) comes last and is no app.
     "core.apps.CoreConfig",
+    "investigations",
     "claims",
     "evidence",
     "assessment",

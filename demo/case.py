@@ -54,12 +54,16 @@ from evidence.models import (
     Strength,
 )
 from evidence.services import evidence_create, evidence_link_create, evidence_review
+from investigations.access import role_in
+from investigations.models import Investigation, Role
+from investigations.services import investigation_create, membership_set
 
 NAMESPACE = uuid.UUID("6f1d3a52-3c0e-4b8e-9a51-2f7d0c4e8b10")
 JUNE_2014 = PartialDate(datetime.date(2014, 6, 1), DatePrecision.MONTH)
 NOV_12 = PartialDate(datetime.date(2014, 11, 12))
 BBC_URL = "http://www.bbc.com/news/world-europe-30025138"
 
+INVESTIGATION_SLUG = "nato-ukraine-2014"
 RESEARCHER_USERNAME = "demo-researcher"
 REVIEWER_USERNAME = "demo-reviewer"
 
@@ -126,11 +130,26 @@ def placeholder_satellite_image(*, day: str, tanks: int, caption: str) -> bytes:
     return out.getvalue()
 
 
+def demo_investigation() -> Investigation:
+    """The demo case's own investigation (made on first load)."""
+    existing = Investigation.objects.filter(slug=INVESTIGATION_SLUG).first()
+    return existing or investigation_create(
+        name="NATO, Ukraine and Russia, 2014",
+        slug=INVESTIGATION_SLUG,
+        description="The demo case: did Russian troops and tanks enter eastern Ukraine?",
+        by=None,
+    )
+
+
 class _Loader:
     def __init__(self) -> None:
         self.report = LoadReport()
+        self.investigation = demo_investigation()
         self.researcher = _author(RESEARCHER_USERNAME, "Researchers")
         self.reviewer = _author(REVIEWER_USERNAME, "Reviewers")
+        for user, role in ((self.researcher, Role.RESEARCHER), (self.reviewer, Role.REVIEWER)):
+            if role_in(user, self.investigation.pk) is None:
+                membership_set(investigation=self.investigation, user=user, role=role, by=None)
 
     def claimant(self, name: str, **fields) -> Claimant:
         existing = claimant_get_by_name(name)
@@ -141,7 +160,11 @@ class _Loader:
         existing = Claim.objects.filter(uuid=demo_uuid(f"claim:{key}")).first()
         self.report.count("claims", existing is None)
         return existing or claim_create(
-            uuid=demo_uuid(f"claim:{key}"), by=self.researcher, tags=tags, **fields
+            investigation=self.investigation,
+            uuid=demo_uuid(f"claim:{key}"),
+            by=self.researcher,
+            tags=tags,
+            **fields,
         )
 
     def source(self, claim: Claim, *, url: str, **fields) -> Source:
@@ -177,6 +200,7 @@ class _Loader:
         if existing:
             return existing
         item = evidence_create(
+            investigation=self.investigation,
             uuid=demo_uuid(f"evidence:{key}"),
             by=self.researcher,
             file=ContentFile(image, name=filename) if image else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from claims import services
 from claims.models import Attribution, Claim, Claimant, Denial
 from core.accounts import account_without_login
 from core.dates import PartialDate
-from core.importing import ImportFailed, ImportReport
+from core.importing import ImportFailed, ImportReport, imported_record, uuid_in
 from dossiers.build import FORMAT, FORMAT_VERSION
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import evidence_create, evidence_link_create, evidence_review_restore
@@ -139,9 +140,9 @@ def _claimant(entry: dict, user) -> Claimant:
     return claimant
 
 
-def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
+def _restore(data: dict, source: _Source, investigation, user, report: ImportReport) -> Claim:
     entry = data["claim"]
-    claim = Claim.objects.filter(uuid=entry["uuid"]).first()
+    claim = imported_record(Claim, investigation, uuid.UUID(entry["uuid"]))
     fields = {
         "statement": entry["statement"],
         "details": entry.get("details", ""),
@@ -152,7 +153,11 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     if claim is None:
         author = _user(entry.get("created_by"), user)
         claim = services.claim_create(
-            uuid=entry["uuid"], tags=entry.get("tags", []), by=author, **fields
+            investigation=investigation,
+            uuid=uuid_in(Claim, investigation, uuid.UUID(entry["uuid"])),
+            tags=entry.get("tags", []),
+            by=author,
+            **fields,
         )
         report.created += 1
     else:
@@ -200,7 +205,10 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
                 source=by_url.get(stance.get("source_url")),
                 **extra,
             )
-    items = {e["uuid"]: _evidence(e, source, user, claimant) for e in data.get("evidence", [])}
+    items = {
+        e["uuid"]: _evidence(e, source, investigation, user, claimant)
+        for e in data.get("evidence", [])
+    }
     for link in data.get("links", []):
         item = items.get(link["evidence"])
         if item and not EvidenceLink.objects.filter(claim=claim, evidence=item).exists():
@@ -219,19 +227,22 @@ def _restore(data: dict, source: _Source, user, report: ImportReport) -> Claim:
     return claim
 
 
-def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
-    item = EvidenceItem.objects.filter(uuid=entry["uuid"]).first()
+def _evidence(entry: dict, source: _Source, investigation, user, claimant) -> EvidenceItem:
+    item = imported_record(EvidenceItem, investigation, uuid.UUID(entry["uuid"]))
     if item is not None:
         return item
     file_entry = entry.get("file")
     if file_entry:
-        item = EvidenceItem.objects.filter(sha256=file_entry["sha256"]).first()
+        item = EvidenceItem.objects.filter(
+            investigation=investigation, sha256=file_entry["sha256"]
+        ).first()
         if item is not None:
-            return item  # the same file is already evidence here
+            return item  # the same file is already evidence in this investigation
     dates = entry.get("dates", {})
     location = entry.get("location", {})
     fields = dict(
-        uuid=entry["uuid"],
+        investigation=investigation,
+        uuid=uuid_in(EvidenceItem, investigation, uuid.UUID(entry["uuid"])),
         kind=entry["kind"],
         title=entry["title"],
         description=entry.get("description", ""),
@@ -278,14 +289,15 @@ def _evidence(entry: dict, source: _Source, user, claimant) -> EvidenceItem:
     return item
 
 
-def import_dossier(path: Path, *, user, progress=None) -> tuple[Claim, ImportReport]:
-    """Restore one dossier; all or nothing. `progress` follows the file checks."""
+def import_dossier(path: Path, *, investigation, user, progress=None) -> tuple[Claim, ImportReport]:
+    """Restore one dossier into an investigation; all or nothing. `progress` follows the
+    file checks."""
     data, source = _read(path)
     try:
         _check(data, source, progress)
         report = ImportReport()
         with transaction.atomic():
-            claim = _restore(data, source, user, report)
+            claim = _restore(data, source, investigation, user, report)
     finally:
         if source.archive:
             source.archive.close()

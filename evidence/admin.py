@@ -36,20 +36,18 @@ class EvidenceItemAdminForm(PartialDateFormMixin, ServiceAdminForm):
         if self.instance.pk is not None:
             self.initial["captured_from"], self.initial["captured_to"] = self.instance.captured
 
-    def clean_file(self):
-        """A new file goes through the intake here, so that a refusal is a form error."""
-        upload = self.cleaned_data.get("file")
-        if not upload or self.instance.pk:
-            return upload
-        try:
-            self.intake = pipeline.receive(upload, upload.name)
-            services.evidence_duplicate_check(sha256=self.intake.sha256)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["file"]) from None
-        return upload
-
     def clean(self):
         cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and not self.instance.pk and cleaned.get("investigation"):
+            # A new file goes through the intake here, so that a refusal is a form error.
+            try:
+                self.intake = pipeline.receive(upload, upload.name)
+                services.evidence_duplicate_check(
+                    sha256=self.intake.sha256, investigation=cleaned["investigation"]
+                )
+            except ValidationError as error:
+                self.add_error("file", error.message_dict["file"])
         if self.instance.pk and set(self.changed_data) & set(REVIEW_FIELDS):
             try:
                 services.evidence_review_check(
@@ -82,7 +80,10 @@ class EvidenceItemAdminForm(PartialDateFormMixin, ServiceAdminForm):
 
 def _item_create(form, obj, *, by, parent):
     return services.evidence_create(
-        by=by, received=form.intake, **form.evidence_data(services.EVIDENCE_UPDATABLE)
+        investigation=form.cleaned_data["investigation"],
+        by=by,
+        received=form.intake,
+        **form.evidence_data(services.EVIDENCE_UPDATABLE),
     )
 
 
@@ -133,8 +134,9 @@ class LinkInline(_LinkInline):
 class EvidenceItemAdmin(ServiceAdmin):
     writes = ServiceSet(create=_item_create, update=_item_update, updatable=ITEM_UPDATABLE)
     form = EvidenceItemAdminForm
-    list_display = ("title", "kind", "provider", "review_status", "link_count", "created")
+    list_display = ("title", "investigation", "kind", "review_status", "link_count", "created")
     list_filter = (
+        "investigation",
         "review_status",
         "kind",
         "location_precision",
@@ -149,12 +151,25 @@ class EvidenceItemAdmin(ServiceAdmin):
         "sha256",
         "uuid",
     )
-    list_select_related = ("provider",)
+    list_select_related = ("provider", "investigation")
     autocomplete_fields = ("provider",)
     date_hierarchy = "created"
     inlines = (LinkInline,)
     fieldsets = (
-        (None, {"fields": ("kind", "title", "description", "url", "provider", "is_graphic")}),
+        (
+            None,
+            {
+                "fields": (
+                    "investigation",
+                    "kind",
+                    "title",
+                    "description",
+                    "url",
+                    "provider",
+                    "is_graphic",
+                )
+            },
+        ),
         (_("File"), {"fields": ("file", "file_summary")}),
         (
             _("Dates"),
@@ -261,8 +276,9 @@ class EvidenceItemAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ["file_summary", "reviewed_by", "reviewed_at", *_RECORD]
         if obj is not None:
-            # The original is evidence: once stored it is never replaced.
-            readonly.append("file")
+            # The original is evidence: once stored it is never replaced; and an item stays
+            # in the investigation it was added to.
+            readonly.extend(["file", "investigation"])
         if obj is None or not services.can_review(request.user):
             readonly.extend(REVIEW_FIELDS)
         return readonly

@@ -15,12 +15,19 @@ from core.forms import (
 )
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
 from evidence.services import EVIDENCE_UPDATABLE
+from investigations.forms import InvestigationChoiceMixin
 
 # The model fields the form edits as they are; the dates are PartialDateFields below.
 _MODEL_FIELDS = [f for f in EVIDENCE_UPDATABLE if f not in ("event", "captured", "published")]
 
 
-class EvidenceForm(WorkbenchFormMixin, PartialDateFormMixin, ConflictCheckedForm, forms.ModelForm):
+class EvidenceForm(
+    InvestigationChoiceMixin,
+    WorkbenchFormMixin,
+    PartialDateFormMixin,
+    ConflictCheckedForm,
+    forms.ModelForm,
+):
     PARTIAL_DATES = ("event", "published")
 
     file = forms.FileField(

@@ -21,6 +21,7 @@ from core.dates import (
 )
 from core.history import Tracked
 from core.models import AppendOnlyModel, AuthoredModel, VersionedModel
+from investigations.models import Investigation
 
 
 class EvidenceKind(models.TextChoices):
@@ -98,6 +99,12 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     )
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    investigation = models.ForeignKey(
+        Investigation,
+        verbose_name=_("investigation"),
+        on_delete=models.PROTECT,
+        related_name="evidence_items",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -194,12 +201,14 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
             models.Index(fields=["review_status", "created"], name="evidence_review_queue_idx"),
         ]
         constraints = [
-            # One item per file: also the index behind duplicate detection at upload.
+            # One item per file within an investigation: also the index behind duplicate
+            # detection at upload. Another investigation may hold the same file, and
+            # nothing here may reveal that it does.
             models.UniqueConstraint(
-                fields=["sha256"],
+                fields=["investigation", "sha256"],
                 condition=~Q(sha256=""),
-                name="evidence_sha256_unique",
-                violation_error_message=_("This file is already stored as evidence."),
+                name="evidence_sha256_unique_per_investigation",
+                violation_error_message=_("This file is already evidence in this investigation."),
             ),
             CAPTURE_RANGE_ORDERED,
             models.CheckConstraint(
@@ -250,6 +259,8 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
         """The capture range's rules, for every writer: an end needs a start, both ends
         share one precision, and the range does not run backwards."""
         super().clean()
+        if self.investigation_id is not None:
+            self.investigation.ensure_open()
         if type(self).captured.mismatched(self):
             raise ValidationError(
                 {"captured_to": _("Give both ends of the capture range to the same precision.")},
@@ -343,6 +354,17 @@ class EvidenceLink(AuthoredModel):
 
     def __str__(self) -> str:
         return f"{self.evidence} {self.get_relation_display().lower()} {self.claim}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.claim_id is None or self.evidence_id is None:
+            return
+        self.claim.investigation.ensure_open()
+        if self.claim.investigation_id != self.evidence.investigation_id:
+            raise ValidationError(
+                {"evidence": _("Only evidence of the claim's own investigation can be linked.")},
+                code="other_investigation",
+            )
 
 
 class CustodyAction(models.TextChoices):

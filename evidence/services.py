@@ -27,6 +27,7 @@ from evidence.models import (
     ReviewStatus,
     Strength,
 )
+from investigations.models import Investigation
 
 REVIEW_PERMISSION = "evidence.review_evidenceitem"
 
@@ -67,9 +68,12 @@ class DuplicateEvidence(ValidationError):
         self.existing = existing
 
 
-def evidence_duplicate_check(*, sha256: str, item: EvidenceItem | None = None) -> None:
-    """Refuse a file that is already stored as another item (DuplicateEvidence)."""
-    existing = EvidenceItem.objects.filter(sha256=sha256)
+def evidence_duplicate_check(
+    *, sha256: str, investigation: Investigation, item: EvidenceItem | None = None
+) -> None:
+    """Refuse a file that is already another item of the same investigation
+    (DuplicateEvidence). What other investigations hold is never looked at."""
+    existing = EvidenceItem.objects.filter(investigation=investigation, sha256=sha256)
     if item is not None and item.pk is not None:
         existing = existing.exclude(pk=item.pk)
     if (found := existing.first()) is not None:
@@ -116,6 +120,7 @@ def _describe(metadata: dict) -> str:
 @transaction.atomic
 def evidence_create(
     *,
+    investigation: Investigation,
     kind: str,
     title: str,
     by: AbstractBaseUser,
@@ -143,6 +148,7 @@ def evidence_create(
     already stored raises DuplicateEvidence. Either way nothing is written.
     """
     item = EvidenceItem(
+        investigation=investigation,
         kind=kind,
         title=title.strip(),
         description=description,
@@ -178,7 +184,7 @@ def evidence_file_attach(
     Everything stored is removed again if the record cannot be saved.
     """
     try:
-        evidence_duplicate_check(sha256=intake.sha256, item=item)
+        evidence_duplicate_check(sha256=intake.sha256, investigation=item.investigation, item=item)
     except DuplicateEvidence:
         intake.discard()
         raise
@@ -402,6 +408,7 @@ def evidence_link_update(
 
 @transaction.atomic
 def evidence_link_delete(*, link: EvidenceLink, by: AbstractBaseUser) -> None:
+    link.claim.investigation.ensure_open()
     custody_record(
         item=link.evidence,
         action=CustodyAction.UNLINKED,

@@ -27,6 +27,7 @@ from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
 from evidence.selectors import metadata_rows, suggestions
 from evidence.services import DuplicateEvidence
+from investigations.access import current_investigation
 
 
 @permission_required("evidence.view_evidenceitem")
@@ -122,7 +123,13 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
         if not str(claim_id).isdigit():
             raise Http404
         claim = get_object_or_404(Claim, pk=claim_id)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        current=current_investigation(request),
+        fixed=claim.investigation if claim else None,
+    )
     link_form = LinkForm(request.POST or None, prefix="link") if claim else None
     duplicate = None
     if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
@@ -130,6 +137,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 item = services.evidence_create(
+                    investigation=form.investigation,
                     by=request.user,
                     file=upload,
                     original_filename=upload.name if upload else "",

@@ -17,8 +17,9 @@ from django.db import transaction
 from claims import services
 from claims.models import AttributionRole, Claim, Verdict
 from core.dates import DatePrecision, partial_date
-from core.importing import ImportFailed, ImportReport
+from core.importing import ImportFailed, ImportReport, imported_record, uuid_in
 from imports.events import EVENTS_NAMESPACE
+from investigations.models import Investigation
 
 # Textual ratings read by their words, checked in this order: "mostly false" and "half
 # true" must be caught before "false" and "true".
@@ -160,17 +161,18 @@ def parse_claimreview(data, file: Path) -> list[ReviewedClaim]:
     return found
 
 
-def _apply_review(review: ReviewedClaim, user) -> str:
+def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> str:
     uuid_ = uuid.uuid5(EVENTS_NAMESPACE, f"claimreview|{' '.join(review.text.split()).casefold()}")
     statement = Claim.shortened(review.text)
-    claim = Claim.objects.filter(uuid=uuid_).first()
+    claim = imported_record(Claim, investigation, uuid_)
     rationale = f"{review.publisher}: “{review.textual_rating}”" + (
         f" ({review.review_url})" if review.review_url else ""
     )
     outcome = "skipped"
     if claim is None:
         claim = services.claim_create(
-            uuid=uuid_,
+            investigation=investigation,
+            uuid=uuid_in(Claim, investigation, uuid_),
             statement=statement,
             made=partial_date(review.date, DatePrecision.DAY),
             verdict=review.verdict,
@@ -213,9 +215,13 @@ def _host(url: str) -> str:
 
 
 def import_claimreview(
-    paths: Iterable[Path], *, user, progress: Callable[[int, int], None] | None = None
+    paths: Iterable[Path],
+    *,
+    investigation: Investigation,
+    user,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import ClaimReview JSON-LD files; all or nothing."""
+    """Import ClaimReview JSON-LD files into an investigation; all or nothing."""
     reviews: list[ReviewedClaim] = []
     for path in paths:
         try:
@@ -230,7 +236,7 @@ def import_claimreview(
     report = ImportReport()
     with transaction.atomic():
         for number, review in enumerate(reviews, start=1):
-            outcome = _apply_review(review, user)
+            outcome = _apply_review(review, investigation, user)
             setattr(report, outcome, getattr(report, outcome) + 1)
             if progress:
                 progress(number, len(reviews))

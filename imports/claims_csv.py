@@ -19,6 +19,7 @@ from django.db import transaction
 from claims import services
 from claims.models import Claim, Verdict
 from core.dates import PartialDate
+from investigations.models import Investigation
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -123,23 +124,27 @@ def parse(text: str) -> list[Row]:
     return rows
 
 
-def sign(text: str) -> str:
-    return signing.dumps(text, salt=_SALT, compress=True)
+def sign(text: str, investigation: Investigation) -> str:
+    """The previewed file and its investigation, for the confirmation to carry back."""
+    data = {"text": text, "investigation": investigation.pk}
+    return signing.dumps(data, salt=_SALT, compress=True)
 
 
-def unsign(token: str) -> str:
+def unsign(token: str) -> tuple[str, int]:
     try:
-        return signing.loads(token, salt=_SALT, max_age=6 * 3600)
-    except signing.BadSignature:
+        data = signing.loads(token, salt=_SALT, max_age=6 * 3600)
+        return data["text"], data["investigation"]
+    except (signing.BadSignature, TypeError, KeyError):
         raise CsvError("The preview expired or was changed: upload the file again.") from None
 
 
 @transaction.atomic
-def save(rows: list[Row], user) -> list[Claim]:
+def save(rows: list[Row], investigation: Investigation, user) -> list[Claim]:
     """Create every row's claim; only ever called with rows that have no errors."""
     created = []
     for row in rows:
         claim = services.claim_create(
+            investigation=investigation,
             statement=row.statement,
             details=row.details,
             made=row.made,

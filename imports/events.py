@@ -16,11 +16,12 @@ from pathlib import Path
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim, ImportedFrom
+from claims.models import Claim
 from core.dates import PartialDate
-from core.importing import ImportFailed, ImportReport, text_line
+from core.importing import ImportFailed, ImportReport, imported_record, text_line, uuid_in
 from evidence.models import EvidenceItem, EvidenceKind, Relation
 from evidence.services import evidence_create, evidence_link_create
+from investigations.models import Investigation
 
 EVENTS_NAMESPACE = uuid.UUID("2f0b9a8e-49f6-4c7b-9a2b-6c1c1f0e7d55")
 SKIPPED_NAMES = {"index.md", "readme.md"}
@@ -169,15 +170,17 @@ def event_files(paths: Iterable[Path]) -> list[Path]:
     return [p for p in found if p.name.lower() not in SKIPPED_NAMES]
 
 
-def _apply_event(event: Event, user) -> str:
+def _apply_event(event: Event, investigation: Investigation, user) -> str:
     """Create or update the claim of one news item; returns created, updated or skipped."""
     statement = event.statement
-    known_file = ImportedFrom.objects.filter(key=event.key).select_related("claim").first()
-    claim = known_file.claim if known_file else Claim.objects.filter(uuid=event.uuid).first()
+    claim = services.claim_imported_from(investigation, event.key) or imported_record(
+        Claim, investigation, event.uuid
+    )
     outcome = "skipped"
     if claim is None:
         claim = services.claim_create(
-            uuid=event.uuid,
+            investigation=investigation,
+            uuid=uuid_in(Claim, investigation, event.uuid),
             statement=statement,
             details=event.summary,
             made=PartialDate(event.date),
@@ -211,7 +214,11 @@ def _apply_event(event: Event, user) -> str:
             # The picture is known by its address only: nothing is fetched.
             title = f"Cover image: {statement}"
             item = evidence_create(
-                kind=EvidenceKind.PHOTO, title=EvidenceItem.shortened_title(title), url=url, by=user
+                investigation=investigation,
+                kind=EvidenceKind.PHOTO,
+                title=EvidenceItem.shortened_title(title),
+                url=url,
+                by=user,
             )
             evidence_link_create(claim=claim, evidence=item, relation=Relation.CONTEXT, by=user)
             outcome = "updated" if outcome == "skipped" else outcome
@@ -222,9 +229,13 @@ def _apply_event(event: Event, user) -> str:
 
 
 def import_events(
-    paths: Iterable[Path], *, user, progress: Callable[[int, int], None] | None = None
+    paths: Iterable[Path],
+    *,
+    investigation: Investigation,
+    user,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import Current Events news items; all or nothing."""
+    """Import Current Events news items into an investigation; all or nothing."""
     files = event_files(paths)
     report = ImportReport()
     events = []
@@ -242,7 +253,11 @@ def import_events(
     fold_topics(events)
     with transaction.atomic():
         for number, event in enumerate(events, start=1):
-            setattr(report, outcome := _apply_event(event, user), getattr(report, outcome) + 1)
+            setattr(
+                report,
+                outcome := _apply_event(event, investigation, user),
+                getattr(report, outcome) + 1,
+            )
             if progress:
                 progress(number, len(events))
         services.pending_relations_resolve(by=user)

@@ -11,9 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from core.access import permission_required
 from imports import claims_csv
+from investigations.access import current_investigation
+from investigations.forms import InvestigationChoiceMixin
+from investigations.selectors import writable_investigations
 
 
-class _CsvUploadForm(forms.Form):
+class _CsvUploadForm(InvestigationChoiceMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, with a header row. Columns: ") + ", ".join(claims_csv.COLUMNS),
@@ -24,27 +27,34 @@ class _CsvUploadForm(forms.Form):
 @permission_required("claims.add_claim", "claims.add_source")
 def claim_import_csv(request: HttpRequest) -> HttpResponse:
     """Upload, preview with per-row errors, then confirm: nothing is saved before that."""
-    form = _CsvUploadForm()
-    rows, token, problem = None, "", ""
+    chooser = {"user": request.user, "current": current_investigation(request)}
+    form = _CsvUploadForm(**chooser)
+    rows, token, problem, investigation = None, "", "", None
     if request.method == "POST":
         try:
             if "confirm" in request.POST:
-                text = claims_csv.unsign(request.POST.get("token", ""))
+                text, chosen = claims_csv.unsign(request.POST.get("token", ""))
+                investigation = writable_investigations(request.user).filter(pk=chosen).first()
+                if investigation is None:
+                    raise claims_csv.CsvError(_("You can no longer add claims there."))
             else:
-                form = _CsvUploadForm(request.POST, request.FILES)
+                form = _CsvUploadForm(request.POST, request.FILES, **chooser)
                 if not form.is_valid():
-                    raise claims_csv.CsvError(" ".join(form.errors.get("file", [])))
+                    raise claims_csv.CsvError(
+                        " ".join(e for errors in form.errors.values() for e in errors)
+                    )
                 text = claims_csv.read_upload(form.cleaned_data["file"])
+                investigation = form.investigation
             rows = claims_csv.parse(text)
         except claims_csv.CsvError as error:
             problem = str(error)
         else:
             bad = [row for row in rows if row.errors]
             if "confirm" in request.POST and not bad:
-                created = claims_csv.save(rows, request.user)
+                created = claims_csv.save(rows, investigation, request.user)
                 messages.success(request, _("Imported %(n)d claims.") % {"n": len(created)})
                 return redirect("claims:claim_list")
-            token = claims_csv.sign(text)
+            token = claims_csv.sign(text, investigation)
             if bad:
                 messages.error(
                     request,
@@ -60,5 +70,6 @@ def claim_import_csv(request: HttpRequest) -> HttpResponse:
             "token": token,
             "problem": problem,
             "has_errors": any(r.errors for r in rows or []),
+            "investigation": investigation,
         },
     )

@@ -5,7 +5,8 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import UserFactory
+from investigations.models import Role
+from tests.factories import MembershipFactory, UserFactory, default_investigation
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +32,21 @@ def role_groups(transactional_db):
     importlib.import_module("evidence.migrations.0002_groups").create_groups(apps, None)
 
 
+_ROLE_OF_GROUP = {"Researchers": Role.RESEARCHER, "Reviewers": Role.REVIEWER}
+
+
 def _member(username: str, group: str, **extra):
+    """A user in `group`, and a member of the default investigation with its role."""
     user = UserFactory(username=username, **extra)
     user.groups.add(Group.objects.get(name=group))
+    MembershipFactory(user=user, role=_ROLE_OF_GROUP[group])
     return user
+
+
+@pytest.fixture
+def investigation(db):
+    """The investigation the factories put records in (the cast below are its members)."""
+    return default_investigation()
 
 
 @pytest.fixture

@@ -8,6 +8,11 @@ from django.contrib.auth import get_user_model
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, name_key
 from core.dates import PartialDate
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Relation
+from investigations.models import Investigation, Membership, Role
+
+# The investigation every factory puts its records in unless told otherwise; the fixed cast
+# of users in conftest.py are members of it.
+DEFAULT_SLUG = "casework"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,6 +22,29 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct horse battery staple")
+
+
+class InvestigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investigation
+        django_get_or_create = ("slug",)
+
+    slug = DEFAULT_SLUG
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
+def default_investigation() -> Investigation:
+    return InvestigationFactory()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        django_get_or_create = ("investigation", "user")
+
+    investigation = factory.SubFactory(InvestigationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.RESEARCHER
 
 
 class ClaimantFactory(factory.django.DjangoModelFactory):
@@ -40,6 +68,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
 
+    # Saved even when the claim is only built: a built claim is still validated against it.
+    investigation = factory.LazyFunction(default_investigation)
     statement = factory.Sequence(lambda n: f"Claim number {n} is true.")
     made_on = datetime.date(2014, 6, 12)
     made_on_precision = "day"
@@ -80,6 +110,7 @@ class EvidenceItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EvidenceItem
 
+    investigation = factory.LazyFunction(default_investigation)
     kind = EvidenceKind.PHOTO
     title = factory.Sequence(lambda n: f"Evidence {n}")
     created_by = factory.SubFactory(UserFactory)
@@ -90,6 +121,8 @@ class EvidenceLinkFactory(factory.django.DjangoModelFactory):
         model = EvidenceLink
 
     claim = factory.SubFactory(ClaimFactory)
-    evidence = factory.SubFactory(EvidenceItemFactory)
+    evidence = factory.SubFactory(
+        EvidenceItemFactory, investigation=factory.SelfAttribute("..claim.investigation")
+    )
     relation = Relation.SUPPORTS
     created_by = factory.SubFactory(UserFactory)

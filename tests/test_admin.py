@@ -11,7 +11,7 @@ from django.urls import reverse
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from tests import files
-from tests.factories import ClaimFactory, EvidenceItemFactory
+from tests.factories import ClaimFactory, EvidenceItemFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,7 @@ def test_admin_add_claim_with_inline_attribution_records_the_author(client, staf
     claimant = Claimant.objects.create(name="NATO", name_key="nato", created_by=staff_researcher)
     client.force_login(staff_researcher)
     data = {
+        "investigation": default_investigation().pk,
         "statement": "Войска вошли в Украину.",
         "details": "",
         "made": "June 2014",
@@ -191,6 +192,7 @@ def test_admin_upload_is_hashed_and_stored_under_a_generated_name(client, staff_
     client.force_login(staff_researcher)
     payload = files.png()
     data = {
+        "investigation": default_investigation().pk,
         "kind": "photo", "title": "Upload via admin", "url": "",
         "file": SimpleUploadedFile("tank.png", payload, content_type="image/png"),
         "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
@@ -225,6 +227,7 @@ def test_claim_search_finds_source_outlets(client, superuser):
 def test_admin_upload_goes_through_the_intake_pipeline(client, staff_researcher):
     client.force_login(staff_researcher)
     data = {
+        "investigation": default_investigation().pk,
         "kind": "photo", "title": "Disguised", "url": "",
         "file": SimpleUploadedFile("photo.jpg", files.SVG_WITH_SCRIPT, content_type="image/jpeg"),
         "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",

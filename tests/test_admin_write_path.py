@@ -10,7 +10,12 @@ from claims.models import Claim, Source
 from core.models import HistoryEntry
 from evidence.models import CustodyAction, CustodyEvent, EvidenceItem, EvidenceLink
 from tests import files
-from tests.factories import ClaimFactory, EvidenceItemFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    EvidenceItemFactory,
+    SourceFactory,
+    default_investigation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +140,7 @@ def test_a_file_already_stored_is_refused_in_the_admin_by_the_services_rule(
 ):
     def upload():
         return {
+            "investigation": default_investigation().pk,
             "kind": "photo",
             "title": "Column near Rostov",
             "file": SimpleUploadedFile("column.png", files.png()),

@@ -295,3 +295,29 @@ def test_the_api_refuses_a_bad_capture_range_as_the_form_does(api, researcher, f
     response = _as(api, researcher).post("/api/v1/evidence/", body, format="json")
     assert response.status_code == 400
     assert message in response.json()[field]
+
+
+def test_claims_are_created_in_a_named_investigation_and_stay_there(api, researcher):
+    from investigations.models import Investigation, Role
+    from tests.factories import MembershipFactory
+
+    second = Investigation.objects.create(name="Second", slug="second")
+    MembershipFactory(investigation=second, user=researcher, role=Role.RESEARCHER)
+    Investigation.objects.create(name="Not mine", slug="not-mine")
+    client = _as(api, researcher)
+    unnamed = client.post("/api/v1/claims/", {"statement": "Tanks."}, format="json")
+    assert unnamed.status_code == 400
+    assert "you can add to several" in unnamed.json()["investigation"][0]
+    refused = client.post(
+        "/api/v1/claims/", {"statement": "Tanks.", "investigation": "not-mine"}, format="json"
+    )
+    assert refused.status_code == 400 and "investigation" in refused.json()
+    created = client.post(
+        "/api/v1/claims/", {"statement": "Tanks.", "investigation": "second"}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["investigation"] == "second"
+    moved = client.patch(
+        f"/api/v1/claims/{created.json()['id']}/", {"investigation": "casework"}, format="json"
+    )
+    assert moved.status_code == 400
+    assert Claim.objects.get(pk=created.json()["id"]).investigation == second

@@ -16,6 +16,7 @@ from tests.factories import (
     ClaimFactory,
     DenialFactory,
     EvidenceLinkFactory,
+    default_investigation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 def world(researcher):
     claim = ClaimFactory()
     item = evidence_create(
+        investigation=default_investigation(),
         kind="photo",
         title="Photo",
         file=ContentFile(_png(), name="p.png"),

@@ -14,9 +14,11 @@ import threading
 from django.contrib.auth import get_user_model
 from django.db import connection
 from claims.services import claim_create, claim_update
+from investigations.services import investigation_create
 
 user = get_user_model().objects.create_user("writer")
-claims = [claim_create(statement=f"Claim {n}", by=user) for n in range(8)]
+place = investigation_create(name="Writers", slug="writers", by=None)
+claims = [claim_create(investigation=place, statement=f"Claim {n}", by=user) for n in range(8)]
 print("journal", connection.cursor().execute("PRAGMA journal_mode").fetchone()[0])
 failures = []
 

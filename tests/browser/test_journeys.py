@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from PIL import Image
 
 from claims.models import Claim
-from tests.factories import ClaimantFactory, ClaimFactory, UserFactory
+from investigations.models import Role
+from tests.factories import ClaimantFactory, ClaimFactory, MembershipFactory, UserFactory
 
 # A live server needs committed data, so these tests are transactional.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
@@ -15,9 +16,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 PASSWORD = "correct horse battery staple"
 
 
+_ROLES = {"Researchers": Role.RESEARCHER, "Reviewers": Role.REVIEWER}
+
+
 def _member(username: str, group: str):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group))
+    MembershipFactory(user=user, role=_ROLES[group])
     return user
 
 

@@ -17,7 +17,7 @@ from claims.services import (
     tag_get_or_create,
 )
 from core.dates import DatePrecision, PartialDate
-from tests.factories import ClaimantFactory, ClaimFactory
+from tests.factories import ClaimantFactory, ClaimFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_claim_create_stores_a_month_precise_date_and_tags(researcher):
     tag_get_or_create(name="NATO")
     claim = claim_create(
+        investigation=default_investigation(),
         statement="  Три танки прибули з Росії.  ",
         by=researcher,
         made=PartialDate(datetime.date(2014, 6, 12), DatePrecision.MONTH),
@@ -40,14 +41,21 @@ def test_claim_create_stores_a_month_precise_date_and_tags(researcher):
 
 def test_claim_create_refuses_a_blank_statement_and_writes_nothing(researcher):
     with pytest.raises(ValidationError) as error:
-        claim_create(statement="   ", by=researcher, tags=["New tag"])
+        claim_create(
+            investigation=default_investigation(), statement="   ", by=researcher, tags=["New tag"]
+        )
     assert "statement" in error.value.message_dict
     assert not Claim.objects.exists()
     assert not Tag.objects.exists()
 
 
 def test_claim_update_renormalises_when_precision_changes(researcher):
-    claim = claim_create(statement="x", by=researcher, made=PartialDate(datetime.date(2014, 6, 12)))
+    claim = claim_create(
+        investigation=default_investigation(),
+        statement="x",
+        by=researcher,
+        made=PartialDate(datetime.date(2014, 6, 12)),
+    )
     made = PartialDate(claim.made_on, DatePrecision.YEAR)
     claim_update(claim=claim, data={"made": made}, by=researcher)
     claim.refresh_from_db()
@@ -64,7 +72,9 @@ def test_claim_update_refuses_fields_it_does_not_own(researcher):
 
 
 def test_claim_set_tags_replaces_the_set(researcher):
-    claim = claim_create(statement="x", by=researcher, tags=["A", "B"])
+    claim = claim_create(
+        investigation=default_investigation(), statement="x", by=researcher, tags=["A", "B"]
+    )
     claim_tags_set(claim=claim, names=["b", "C"], by=researcher)
     assert sorted(t.name for t in claim.tags.all()) == ["B", "C"]
 

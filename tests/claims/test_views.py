@@ -344,3 +344,30 @@ def test_empty_states(client, researcher):
     ClaimFactory()
     html = client.get(reverse("claims:claim_list"), {"q": "zzz"}).content.decode()
     assert "No claims match these filters." in html
+
+
+def test_the_create_form_asks_for_the_investigation_only_when_there_is_a_choice(
+    client, researcher, investigation
+):
+    from investigations.access import SESSION_KEY
+    from investigations.models import Investigation, Role
+    from tests.factories import MembershipFactory
+
+    client.force_login(researcher)
+    url = reverse("claims:claim_create")
+    assert "investigation" not in client.get(url).context["form"].fields  # only one
+    second = Investigation.objects.create(name="Second", slug="second")
+    MembershipFactory(investigation=second, user=researcher, role=Role.RESEARCHER)
+    viewer_only = Investigation.objects.create(name="Watched", slug="watched")
+    MembershipFactory(investigation=viewer_only, user=researcher, role=Role.VIEWER)
+    session = client.session
+    session[SESSION_KEY] = second.pk
+    session.save()
+    field = client.get(url).context["form"]["investigation"]
+    assert [str(choice) for choice in field.field.queryset] == ["Casework", "Second"]
+    assert field.value() == second.pk  # the current one, preselected
+    data = {"statement": "Tanks crossed.", "verdict": "unverified", "investigation": second.pk}
+    for prefix in ("sources", "attributions"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 302
+    assert Claim.objects.get(statement="Tanks crossed.").investigation == second

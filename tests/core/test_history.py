@@ -16,7 +16,7 @@ from core.dates import DatePrecision, PartialDate
 from core.models import HistoryEntry
 from evidence import services as evidence
 from tests import files
-from tests.factories import ClaimantFactory
+from tests.factories import ClaimantFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _last(**filters) -> HistoryEntry:
 
 
 def test_claim_creation_and_each_change_with_old_and_new_values(researcher, reviewer):
-    claim = claims.claim_create(
+    claim = claims.claim_create(investigation=default_investigation(),
         statement="Танки вошли.", by=researcher, tags=["Ukraine"],
         made=PartialDate(datetime.date(2014, 6, 12), DatePrecision.MONTH),
     )  # fmt: skip
@@ -54,7 +54,7 @@ def test_claimant_attribution_denial_and_source(researcher):
     claims.claimant_update(claimant=nato, data={"country": "Belgium"}, by=researcher)
     assert _last(claimant_id=nato.pk).changes == {"Country": [None, "Belgium"]}
 
-    claim = claims.claim_create(statement="x", by=researcher)
+    claim = claims.claim_create(investigation=default_investigation(), statement="x", by=researcher)
     source = claims.source_create(claim=claim, outlet="BBC", url="https://bbc.com/a", by=researcher)
     assert _last(model="claims.source").changes["Url"] == [None, "https://bbc.com/a"]
     assert _last(model="claims.source").claim_id == claim.pk
@@ -76,7 +76,7 @@ def test_claimant_attribution_denial_and_source(researcher):
 
 
 def test_evidence_item_link_and_review(researcher, reviewer):
-    item = evidence.evidence_create(
+    item = evidence.evidence_create(investigation=default_investigation(),
         kind="photo", title="Column", file=ContentFile(files.png(), name="c.png"),
         by=researcher,
     )  # fmt: skip
@@ -87,7 +87,7 @@ def test_evidence_item_link_and_review(researcher, reviewer):
     evidence.evidence_update(item=item, data={"title": "Tank column"}, by=researcher)
     assert _last(evidence_id=item.pk).changes == {"Title": ["Column", "Tank column"]}
 
-    claim = claims.claim_create(statement="x", by=researcher)
+    claim = claims.claim_create(investigation=default_investigation(), statement="x", by=researcher)
     link = evidence.evidence_link_create(
         claim=claim, evidence=item, relation="supports", by=researcher
     )
@@ -121,7 +121,9 @@ def test_admin_changes_are_recorded(client, staff_researcher):
 
 
 def test_history_is_shown_on_the_record_pages(client, researcher):
-    claim = claims.claim_create(statement="Tanks crossed.", by=researcher)
+    claim = claims.claim_create(
+        investigation=default_investigation(), statement="Tanks crossed.", by=researcher
+    )
     claims.claim_update(claim=claim, data={"statement": "Tanks crossed twice."}, by=researcher)
     client.force_login(researcher)
     html = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
@@ -134,7 +136,7 @@ def test_history_is_shown_on_the_record_pages(client, researcher):
 
 
 def test_entries_cannot_be_changed_through_the_orm(researcher):
-    claims.claim_create(statement="x", by=researcher)
+    claims.claim_create(investigation=default_investigation(), statement="x", by=researcher)
     entry = HistoryEntry.objects.get()
     with pytest.raises(TypeError, match="append-only"):
         entry.save()
@@ -147,7 +149,9 @@ def test_entries_cannot_be_changed_through_the_orm(researcher):
 
 @pytest.fixture
 def chain(researcher):
-    claim = claims.claim_create(statement="One", by=researcher)
+    claim = claims.claim_create(
+        investigation=default_investigation(), statement="One", by=researcher
+    )
     for n in range(4):
         claims.claim_update(claim=claim, data={"statement": f"Two {n}"}, by=researcher)
     return list(HistoryEntry.objects.order_by("seq"))

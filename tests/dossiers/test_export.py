@@ -24,6 +24,7 @@ from dossiers import export
 from dossiers.build import build
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.services import evidence_create, evidence_link_create, evidence_review
+from tests.factories import default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +136,11 @@ def test_html_is_self_contained(client, researcher, demo):
 
 
 def test_pdf_text_holds_cyrillic_and_chinese(client, researcher):
-    claim = claim_create(statement="Три немаркированных танка пришли из России. 俄罗斯坦克",
-                         by=researcher)  # fmt: skip
+    claim = claim_create(
+        investigation=default_investigation(),
+        statement="Три немаркированных танка пришли из России. 俄罗斯坦克",
+        by=researcher,
+    )
     client.force_login(researcher)
     response = _get(client, claim, "pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -203,10 +207,15 @@ def test_a_large_evidence_file_streams_without_memory_growth(researcher, tmp_pat
         line = b"A long text file of intercepted radio traffic.\n" * 20000
         while out.tell() < size:
             out.write(line)
-    claim = claim_create(statement="Big file", by=researcher)
+    claim = claim_create(investigation=default_investigation(), statement="Big file", by=researcher)
     with open(big, "rb") as handle:
-        item = evidence_create(kind="document", title="Radio log", file=File(handle, "big.txt"),
-                               by=researcher)  # fmt: skip
+        item = evidence_create(
+            investigation=default_investigation(),
+            kind="document",
+            title="Radio log",
+            file=File(handle, "big.txt"),
+            by=researcher,
+        )
     evidence_link_create(claim=claim, evidence=item, relation="supports", by=researcher)
     members = export.dossier_members(build(claim.pk, include_unreviewed=True))
     tracemalloc.start()

@@ -16,7 +16,8 @@ from dossiers.build import build
 from dossiers.restore import comparable
 from evidence.models import CustodyEvent, EvidenceItem
 
-pytestmark = pytest.mark.django_db
+# The importers write into the only investigation when none is named.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("investigation")]
 
 TANKS = "The three unmarked tanks seen in eastern Ukraine on 12 June 2014 came from Russia."
 
@@ -42,7 +43,7 @@ def _export_zip(claim, path) -> None:
 
 def _restore(path) -> str:
     out = io.StringIO()
-    call_command("import_dossier", str(path), stdout=out)
+    call_command("import_dossier", str(path), "--investigation", "nato-ukraine-2014", stdout=out)
     return out.getvalue()
 
 
@@ -105,7 +106,7 @@ def test_an_altered_file_is_refused_before_anything_is_written(demo, tmp_path):
     assert not CustodyEvent.objects.exists() and not HistoryHead.objects.exists()
 
 
-def test_files_that_are_not_dossiers_are_refused(tmp_path):
+def test_files_that_are_not_dossiers_are_refused(demo, tmp_path):
     (tmp_path / "a.json").write_text(json.dumps({"format": "something-else"}))
     with pytest.raises(CommandError, match="not a Corroborate dossier"):
         _restore(tmp_path / "a.json")

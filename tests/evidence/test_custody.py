@@ -17,7 +17,7 @@ from evidence.services import (
     evidence_review,
 )
 from tests import files
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def item(researcher):
     return evidence_create(
+        investigation=default_investigation(),
         kind="photo",
         title="Column",
         file=ContentFile(files.jpeg_with_exif(), name="column.jpg"),
@@ -98,7 +99,7 @@ def test_verify_evidence_passes_when_all_files_match(item):
 
 
 def test_verify_evidence_catches_one_changed_byte_and_a_missing_file(researcher, settings, item):
-    other = evidence_create(
+    other = evidence_create(investigation=default_investigation(),
         kind="photo", title="Other", file=ContentFile(files.png(), name="o.png"),
         by=researcher,
     )  # fmt: skip

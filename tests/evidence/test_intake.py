@@ -16,6 +16,7 @@ from evidence.models import CustodyEvent, EvidenceItem
 from evidence.selectors import evidence_looks_like, suggestions
 from evidence.services import DuplicateEvidence, evidence_create, evidence_suggestion_accept
 from tests import files
+from tests.factories import default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def _stored(media_root) -> list[Path]:
 
 def _create(user, data: bytes, name: str, **fields) -> EvidenceItem:
     return evidence_create(
+        investigation=default_investigation(),
         kind=fields.pop("kind", "photo"),
         title=fields.pop("title", name),
         file=ContentFile(data, name=name),

@@ -18,7 +18,7 @@ from evidence.services import (
     evidence_update,
 )
 from tests import files
-from tests.factories import ClaimFactory, EvidenceItemFactory
+from tests.factories import ClaimFactory, EvidenceItemFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def _stored_files(media_root: Path) -> list[Path]:
 
 def test_create_with_a_file_stores_it_under_a_generated_name_with_hash(researcher, settings):
     item = evidence_create(
+        investigation=default_investigation(),
         kind="photo",
         title="Tank column",
         file=ContentFile(PAYLOAD, name="../../etc/passwd.png"),
@@ -52,6 +53,7 @@ def test_create_with_a_file_stores_it_under_a_generated_name_with_hash(researche
 def test_invalid_item_stores_no_file_and_no_row(researcher, settings):
     with pytest.raises(ValidationError) as error:
         evidence_create(
+            investigation=default_investigation(),
             kind="photo",
             title="Bad capture range",
             captured=(
@@ -68,6 +70,7 @@ def test_invalid_item_stores_no_file_and_no_row(researcher, settings):
 
 def test_item_known_by_description_alone(researcher):
     item = evidence_create(
+        investigation=default_investigation(),
         kind="video",
         title="Unconfirmed video of a T-64 reportedly in Makiivka",
         description="Known by description only.",

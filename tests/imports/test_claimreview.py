@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from claims.models import Claim, Claimant
 from imports.claimreview import verdict_from_rating
 
-pytestmark = pytest.mark.django_db
+# The importers write into the only investigation when none is named.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("investigation")]
 
 REVIEW = {
     "@context": "https://schema.org",

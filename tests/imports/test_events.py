@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from claims.models import Claim, Tag
 from evidence.models import EvidenceItem
 
-pytestmark = pytest.mark.django_db
+# The importers write into the only investigation when none is named.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("investigation")]
 
 # The shared folder sits beside the clone, in CI as on a developer's machine.
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "current-events"
@@ -180,3 +181,24 @@ def test_the_shared_samples_import_with_the_seed_item():
     assert {"NATO", "Ukraine"} <= {t.name for t in seed.tags.all()}
     assert str(seed.made) == "12 November 2014"
     assert "0 created, 0 updated" in _import(SAMPLES)
+
+
+def test_two_investigations_import_the_same_items_each_for_itself(tmp_path, investigation):
+    from investigations.models import Investigation
+
+    other = Investigation.objects.create(name="Other team", slug="other-team")
+    a = _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    b = _write(tmp_path, "2014/11/13/b.md", ITEM_B)
+    with pytest.raises(CommandError, match="several investigations: name one"):
+        _import(a)
+    _import(a, b, "--investigation", "casework")
+    _import(a, b, "--investigation", "other-team")
+    ours, theirs = Claim.objects.filter(investigation=investigation), other.claims.all()
+    assert ours.count() == theirs.count() == 2
+    assert {c.uuid for c in ours}.isdisjoint({c.uuid for c in theirs})
+    # Related items were linked inside each investigation, never across.
+    for claim in Claim.objects.all():
+        assert {r.investigation_id for r in claim.related.all()} == {claim.investigation_id}
+    # Covers are evidence of their own investigation.
+    assert other.evidence_items.count() == investigation.evidence_items.count() == 1
+    assert "0 created, 0 updated" in _import(a, b, "--investigation", "other-team")

@@ -5,13 +5,17 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo.case import demo_investigation
+from investigations.models import Role
+from investigations.services import membership_set
+
 USERNAME = "demo"
 
 
 class Command(BaseCommand):
     help = (
-        "Create the local demo account (a reviewer with admin access) if there is none, "
-        "and print how to log in."
+        "Create the local demo account (lead of the demo case, with admin access) if there "
+        "is none, and print how to log in."
     )
 
     def add_arguments(self, parser) -> None:
@@ -33,6 +37,8 @@ class Command(BaseCommand):
             username=USERNAME, password=password, is_staff=True, is_superuser=True
         )
         user.groups.set(Group.objects.filter(name__in=["Researchers", "Reviewers"]))
+        # The demo case's lead (the case is loaded first, by make run).
+        membership_set(investigation=demo_investigation(), user=user, role=Role.LEAD, by=None)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created the local demo account. Log in at {url}\n"

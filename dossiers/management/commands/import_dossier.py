@@ -6,6 +6,7 @@ from core.accounts import command_user
 from core.importing import ImportFailed
 from core.progress import progress_bar
 from dossiers.restore import import_dossier
+from investigations.selectors import investigation_for_command
 
 
 class Command(BaseCommand):
@@ -18,11 +19,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument("--user", help="record the restore as made by this user")
+        parser.add_argument(
+            "--investigation",
+            metavar="SLUG",
+            help="the investigation to restore into (required when there are several)",
+        )
 
-    def handle(self, *args, file, user, **options) -> None:
+    def handle(self, *args, file, user, investigation, **options) -> None:
         try:
             claim, report = import_dossier(
                 file,
+                investigation=investigation_for_command(investigation),
                 user=command_user(user),
                 progress=progress_bar("checking files ", stream=self.stderr),
             )

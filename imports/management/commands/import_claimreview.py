@@ -6,6 +6,7 @@ from core.accounts import command_user
 from core.importing import ImportFailed
 from core.progress import progress_bar
 from imports.claimreview import import_claimreview
+from investigations.selectors import investigation_for_command
 
 
 class Command(BaseCommand):
@@ -19,11 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
         parser.add_argument("--user", help="record the import as made by this user")
+        parser.add_argument(
+            "--investigation",
+            metavar="SLUG",
+            help="the investigation to import into (required when there are several)",
+        )
 
-    def handle(self, *args, files, user, **options) -> None:
+    def handle(self, *args, files, user, investigation, **options) -> None:
         try:
             report = import_claimreview(
-                files, user=command_user(user), progress=progress_bar(stream=self.stderr)
+                files,
+                investigation=investigation_for_command(investigation),
+                user=command_user(user),
+                progress=progress_bar(stream=self.stderr),
             )
         except ImportFailed as error:
             raise CommandError(f"Nothing was imported. {error}") from None

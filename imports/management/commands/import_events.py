@@ -6,6 +6,7 @@ from core.accounts import command_user
 from core.importing import ImportFailed
 from core.progress import progress_bar
 from imports.events import import_events
+from investigations.selectors import investigation_for_command
 
 
 class Command(BaseCommand):
@@ -18,11 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--user", help="record the import as made by this user")
+        parser.add_argument(
+            "--investigation",
+            metavar="SLUG",
+            help="the investigation to import into (required when there are several)",
+        )
 
-    def handle(self, *args, paths, user, **options) -> None:
+    def handle(self, *args, paths, user, investigation, **options) -> None:
         try:
             report = import_events(
-                paths, user=command_user(user), progress=progress_bar(stream=self.stderr)
+                paths,
+                investigation=investigation_for_command(investigation),
+                user=command_user(user),
+                progress=progress_bar(stream=self.stderr),
             )
         except ImportFailed as error:
             raise CommandError(f"Nothing was imported. {error}") from None

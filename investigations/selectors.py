@@ -1,0 +1,47 @@
+"""Reads of investigations: the ones a user may work in, and the one a command names."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from django.db.models import QuerySet
+
+from investigations.access import visible_ids
+from investigations.models import Investigation, InvestigationStatus, Role
+
+
+def investigations_of(user, *, at_least: Role = Role.VIEWER) -> QuerySet[Investigation]:
+    """The investigations the user holds `at_least` that role in, by name."""
+    return Investigation.objects.filter(pk__in=visible_ids(user, at_least=at_least))
+
+
+def writable_investigations(user) -> QuerySet[Investigation]:
+    """Where the user may add records: researcher or more, and not archived."""
+    return investigations_of(user, at_least=Role.RESEARCHER).filter(
+        status=InvestigationStatus.ACTIVE
+    )
+
+
+def sole_writable_investigation(user) -> Investigation | None:
+    """The one investigation the user may add to, when there is exactly one: forms and the
+    API then need not ask."""
+    options = list(writable_investigations(user)[:2])
+    return options[0] if len(options) == 1 else None
+
+
+def investigation_for_command(slug: str | None) -> Investigation:
+    """The investigation an import or restore writes into: `--investigation SLUG`, which
+    may be left out while the instance has only one."""
+    if slug:
+        found = Investigation.objects.filter(slug=slug).first()
+        if found is None:
+            raise CommandError(f"No investigation “{slug}” (see: manage.py investigation list).")
+        return found
+    only = list(Investigation.objects.all()[:2])
+    if len(only) == 1:
+        return only[0]
+    if not only:
+        raise CommandError(
+            "There is no investigation yet: create one first "
+            '(manage.py investigation create SLUG --name "NAME").'
+        )
+    raise CommandError("This instance has several investigations: name one with --investigation.")
