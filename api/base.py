@@ -18,18 +18,33 @@ from rest_framework.response import Response
 
 from core.dates import PartialDate
 from core.services import EditConflict
+from investigations.access import role_in, scoped, visible_ids
+from investigations.models import Role
 from investigations.selectors import sole_writable_investigation, writable_investigations
 
 
-class ModelPermissions(permissions.DjangoModelPermissions):
-    """Django model permissions, reading included: a user in no group sees nothing."""
+class MemberPermission(permissions.BasePermission):
+    """The web's rules: reading needs a membership (and each endpoint reads only the user's
+    investigations, so other records answer 404); writing needs the researcher role in the
+    record's investigation (claimants and tags, shared, in any investigation)."""
 
-    perms_map = {
-        **permissions.DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
-    }
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        needed = Role.VIEWER if request.method in permissions.SAFE_METHODS else Role.RESEARCHER
+        return bool(visible_ids(request.user, at_least=needed))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        owner = getattr(obj, "claim", obj)  # sources, statements and links: their claim's
+        investigation_id = getattr(owner, "investigation_id", None)
+        if investigation_id is None:
+            return True  # shared records: any researcher (checked above)
+        role = role_in(request.user, investigation_id)
+        return role is not None and role.allows(Role.RESEARCHER)
 
 
 class Pagination(PageNumberPagination):
@@ -136,3 +151,20 @@ class InvestigationField(serializers.SlugRelatedField):
                 )
             return (True, sole)
         return super().validate_empty_values(data)
+
+
+class MineField(serializers.PrimaryKeyRelatedField):
+    """A record of an investigation the user may add to, by id; any other id answers as if
+    it did not exist."""
+
+    def __init__(self, *, through: str = "investigation", **kwargs):
+        self.through = through
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return scoped(
+            super().get_queryset(),
+            self.context["request"].user,
+            through=self.through,
+            at_least=Role.RESEARCHER,
+        )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from api.base import InvestigationField, PartialDateField
+from api.base import InvestigationField, MineField, PartialDateField
+from api.filters import AttributionFilterSet, DenialFilterSet, SourceFilterSet
 from assessment.filters import ClaimFilterSet
 from assessment.selectors import claims_weighed
 from claims import services
@@ -22,6 +23,7 @@ from claims.models import (
 )
 from claims.selectors import claimants_counted
 from claims.services import ATTRIBUTION_UPDATABLE, CLAIM_UPDATABLE, DENIAL_UPDATABLE
+from investigations.access import scoped
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -94,7 +96,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         # The claim list's own read, so that every filter of the page works here too.
-        return claims_weighed().select_related("created_by")
+        return claims_weighed(self.request.user).select_related("created_by")
 
 
 class ClaimantSerializer(serializers.ModelSerializer):
@@ -152,7 +154,7 @@ class ClaimantViewSet(viewsets.ModelViewSet):
     queryset = Claimant.objects.all()  # for the router and the schema; reads use get_queryset
 
     def get_queryset(self):
-        return claimants_counted()
+        return claimants_counted(self.request.user)
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -170,6 +172,8 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    claim = MineField(queryset=Claim.objects.all())
+
     class Meta:
         model = Source
         fields = ["id", "claim", "outlet", "url", "title", "published_on", "archived_url"]
@@ -184,7 +188,12 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class _WriteThroughServices(viewsets.ModelViewSet):
+    """A claim's parts: read from the user's investigations only; deleted by a service."""
+
     delete_service = None
+
+    def get_queryset(self):
+        return scoped(self.queryset, self.request.user, through="claim__investigation")
 
     def perform_destroy(self, instance):
         type(self).delete_service(instance, self.request.user)
@@ -195,7 +204,7 @@ class SourceViewSet(_WriteThroughServices):
 
     serializer_class = SourceSerializer
     queryset = Source.objects.all()
-    filterset_fields = ["claim"]
+    filterset_class = SourceFilterSet
 
     @staticmethod
     def delete_service(source, user):
@@ -204,6 +213,14 @@ class SourceViewSet(_WriteThroughServices):
 
 class _StanceSerializer(serializers.ModelSerializer):
     """Attributions and denials: created on a claim, updated with a version check."""
+
+    claim = MineField(queryset=Claim.objects.all())
+    source = MineField(
+        queryset=Source.objects.all(),
+        through="claim__investigation",
+        required=False,
+        allow_null=True,
+    )
 
     stated = PartialDateField(required=False, allow_null=True)
     version = serializers.IntegerField(
@@ -244,7 +261,7 @@ class AttributionViewSet(_WriteThroughServices):
 
     serializer_class = AttributionSerializer
     queryset = Attribution.objects.all()
-    filterset_fields = ["claim", "claimant", "role"]
+    filterset_class = AttributionFilterSet
 
     @staticmethod
     def delete_service(attribution, user):
@@ -270,7 +287,7 @@ class DenialViewSet(_WriteThroughServices):
 
     serializer_class = DenialSerializer
     queryset = Denial.objects.all()
-    filterset_fields = ["claim", "claimant", "kind"]
+    filterset_class = DenialFilterSet
 
     @staticmethod
     def delete_service(denial, user):

@@ -10,10 +10,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.base import InvestigationField, PartialDateField
+from api.base import InvestigationField, MineField, PartialDateField
+from api.filters import LinkFilterSet
+from claims.models import Claim
 from evidence import selectors, services
 from evidence.filters import EvidenceFilterSet
 from evidence.models import EvidenceItem, EvidenceLink, MediaAuthenticity, ReviewStatus
+from investigations.access import scoped
 
 # The capture range is two fields here (one each end) and one value for the services.
 _AS_GIVEN = tuple(name for name in services.EVIDENCE_UPDATABLE if name != "captured")
@@ -110,16 +113,16 @@ class EvidenceViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         # The evidence list's own read.
-        return selectors.evidence_counted()
+        return selectors.evidence_counted(self.request.user)
 
     @extend_schema(request=ReviewSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Approve, reject or ask for more information: reviewers only, never of an item
         they added; a note is required to reject or ask."""
-        if not services.can_review(request.user):
-            raise PermissionDenied("Only reviewers can review evidence.")
         item = self.get_object()
+        if not services.can_review(request.user, item.investigation):
+            raise PermissionDenied("Only reviewers can review evidence.")
         decision = ReviewSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         services.evidence_review(
@@ -133,6 +136,9 @@ class EvidenceViewSet(viewsets.ModelViewSet):
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
+    claim = MineField(queryset=Claim.objects.all())
+    evidence = MineField(queryset=EvidenceItem.objects.all())
+
     class Meta:
         model = EvidenceLink
         fields = ["id", "claim", "evidence", "relation", "strength", "rationale"]
@@ -153,7 +159,10 @@ class EvidenceLinkViewSet(viewsets.ModelViewSet):
 
     serializer_class = EvidenceLinkSerializer
     queryset = EvidenceLink.objects.all()
-    filterset_fields = ["claim", "evidence", "relation"]
+    filterset_class = LinkFilterSet
+
+    def get_queryset(self):
+        return scoped(self.queryset, self.request.user, through="claim__investigation")
 
     def perform_destroy(self, link):
         services.evidence_link_delete(link=link, by=self.request.user)

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -24,7 +25,8 @@ from assessment.balance import with_balance
 from assessment.filters import ClaimFilterSet
 from claims.models import Attribution, AttributionRole, Claim, Claimant, Denial, Verdict
 from core.dates import PartialDate, sort_key
-from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
+from evidence.models import EvidenceItem, EvidenceLink, Relation, ReviewStatus, Strength
+from investigations.access import scoped
 
 # Heaviest first: the order of the evidence cards on the claim page.
 STRONGEST_FIRST = Case(
@@ -43,10 +45,11 @@ def _link_count(relation: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def claims_weighed() -> QuerySet[Claim]:
-    """Claims with their tags, evidence balance and counts: what the claim list, its CSV
-    and the API show, and what the list's flag filters need."""
-    return with_balance(Claim.objects.prefetch_related("tags")).annotate(
+def claims_weighed(user) -> QuerySet[Claim]:
+    """The claims the user may see, with their tags, evidence balance and counts: what the
+    claim list, its CSV and the API show, and what the list's flag filters need."""
+    claims = scoped(Claim.objects.select_related("investigation"), user)
+    return with_balance(claims.prefetch_related("tags")).annotate(
         supporting=_link_count(Relation.SUPPORTS),
         contradicting=_link_count(Relation.CONTRADICTS),
         denial_count=Coalesce(
@@ -62,14 +65,15 @@ def claims_weighed() -> QuerySet[Claim]:
     )
 
 
-def claim_list(data) -> ClaimFilterSet:
+def claim_list(data, user) -> ClaimFilterSet:
     """The filtered claim list; `filterset.qs` carries tags, balance and evidence counts."""
-    return ClaimFilterSet(data or None, queryset=claims_weighed())
+    return ClaimFilterSet(data or None, queryset=claims_weighed(user))
 
 
-def claim_detail(pk: int) -> Claim:
-    """A claim with everything its page shows, prefetched."""
-    queryset = Claim.objects.select_related("created_by").prefetch_related(
+def claim_detail(pk: int, user) -> Claim:
+    """A claim the user may see, with everything its page shows, prefetched (404 if the
+    user may not see it)."""
+    queryset = Claim.objects.select_related("created_by", "investigation").prefetch_related(
         "tags",
         "sources",
         Prefetch("attributions", queryset=Attribution.objects.select_related("claimant", "source")),
@@ -84,7 +88,7 @@ def claim_detail(pk: int) -> Claim:
             ).order_by(STRONGEST_FIRST, "evidence__title", "evidence__uuid"),
         ),
     )
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(scoped(queryset, user), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -142,16 +146,22 @@ _ANCESTORS = [
 ]
 
 
-def claimant_detail(pk: int) -> Claimant:
+def claimant_detail(pk: int, user) -> Claimant:
+    """A claimant (shared by the whole instance) with what the user may see about it: its
+    claims, endorsements, denials and evidence from the user's investigations only."""
+    mine = {"through": "claim__investigation"}
     queryset = Claimant.objects.select_related(*_ANCESTORS).prefetch_related(
         Prefetch("children", queryset=Claimant.objects.order_by("name")),
         Prefetch(
             "attributions",
-            queryset=Attribution.objects.select_related("claim").order_by("-claim__made_on"),
+            queryset=scoped(Attribution.objects, user, **mine)
+            .select_related("claim")
+            .order_by("-claim__made_on"),
         ),
         Prefetch(
             "denials",
-            queryset=Denial.objects.select_related("claim")
+            queryset=scoped(Denial.objects, user, **mine)
+            .select_related("claim")
             .prefetch_related(
                 # For the track record: what approved evidence now supports the denied claim.
                 Prefetch(
@@ -164,7 +174,7 @@ def claimant_detail(pk: int) -> Claimant:
             )
             .order_by("-stated_on"),
         ),
-        "evidence_provided",
+        Prefetch("evidence_provided", queryset=scoped(EvidenceItem.objects, user)),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -187,3 +197,14 @@ def claimant_track_record(claimant: Claimant) -> TrackRecord:
     ]
     refuted = [d for d in claimant.denials.all() if d.claim.approved_support]
     return TrackRecord(by_verdict, refuted)
+
+
+def history_visible(entries: QuerySet, user) -> QuerySet:
+    """History entries the user may see: about shared records (a claimant's own changes),
+    or about claims and evidence of the user's investigations."""
+    claims = scoped(Claim.objects, user).values("pk")
+    items = scoped(EvidenceItem.objects, user).values("pk")
+    return entries.filter(
+        (Q(claim_id__isnull=True) | Q(claim_id__in=claims))
+        & (Q(evidence_id__isnull=True) | Q(evidence_id__in=items))
+    )

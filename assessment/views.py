@@ -14,17 +14,18 @@ from assessment import selectors
 from assessment.balance import balance, flags
 from claims.models import AttributionRole
 from core import history
-from core.access import permission_required
 from core.csv_export import csv_response
 from core.links import absolute_url
 from core.pagination import paginate
 from evidence.models import Relation
 from evidence.services import can_review
+from investigations.access import can_edit, role_required
+from investigations.models import Role
 
 
-@permission_required("claims.view_claim")
+@role_required(Role.VIEWER)
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.claim_list(request.GET)
+    filterset = selectors.claim_list(request.GET, request.user)
     page = paginate(request, filterset.qs)
     return render(
         request,
@@ -33,9 +34,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("claims.view_claim")
+@role_required(Role.VIEWER)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_detail(pk)
+    claim = selectors.claim_detail(pk, request.user)
     links = list(claim.evidence_links.all())
     weighed = balance(links)
     return render(
@@ -49,7 +50,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contradicting": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],
             "timeline": selectors.claim_timeline(claim),
-            "can_review": can_review(request.user),
+            "can_review": can_review(request.user, claim.investigation),
+            "can_edit": can_edit(request.user, claim.investigation),
             "history": history.for_page(claim_id=pk)[:10],
             "dossier_formats": [
                 ("zip", "ZIP bundle"),
@@ -61,9 +63,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("claims.view_claim")
+@role_required(Role.VIEWER)
 def claim_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = selectors.claim_detail(pk)
+    claim = selectors.claim_detail(pk, request.user)
     return render(
         request,
         "assessment/claim_timeline.html",
@@ -71,9 +73,9 @@ def claim_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("claims.view_claimant")
+@role_required(Role.VIEWER)
 def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claimant = selectors.claimant_detail(pk)
+    claimant = selectors.claimant_detail(pk, request.user)
     attributions = list(claimant.attributions.all())
     return render(
         request,
@@ -86,7 +88,9 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeated": [a for a in attributions if a.role == AttributionRole.REPEATER],
             "denials": claimant.denials.all(),
             "track_record": selectors.claimant_track_record(claimant),
-            "history": history.for_page(claimant_id=pk)[:10],
+            "history": selectors.history_visible(history.for_page(claimant_id=pk), request.user)[
+                :10
+            ],
         },
     )
 
@@ -107,10 +111,10 @@ CSV_COLUMNS = [
 ]
 
 
-@permission_required("claims.view_claim")
+@role_required(Role.VIEWER)
 def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The claim list's current filtered selection as CSV, streamed row by row."""
-    filterset = selectors.claim_list(request.GET)
+    filterset = selectors.claim_list(request.GET, request.user)
     rows = (
         [
             claim.uuid,

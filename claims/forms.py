@@ -70,7 +70,13 @@ class ClaimForm(
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Related claims come from the same investigation (or, for a new claim, from those
+        # the user may add to).
         others = Claim.objects.only("pk", "statement").order_by("statement")
+        if self.fixed_investigation is not None:
+            others = others.filter(investigation=self.fixed_investigation)
+        else:
+            others = others.filter(investigation__in=self.fields["investigation"].queryset)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())

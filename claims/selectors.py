@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from claims.filters import ClaimantFilterSet
 from claims.models import Attribution, Claim, Claimant
+from investigations.access import scoped
 
 
 def claim_for_edit(pk: int) -> Claim:
@@ -21,11 +22,13 @@ def claim_for_edit(pk: int) -> Claim:
     return get_object_or_404(queryset, pk=pk)
 
 
-def claimants_counted() -> QuerySet[Claimant]:
-    """Claimants with their parent and how many claims they made, endorsed or repeated:
-    what the claimant list, its CSV and the API show."""
+def claimants_counted(user) -> QuerySet[Claimant]:
+    """Claimants (shared by the instance) with their parent and how many of the claims the
+    user may see they made, endorsed or repeated: what the claimant list, its CSV and the
+    API show."""
     claims = (
-        Attribution.objects.filter(claimant=OuterRef("pk"))
+        scoped(Attribution.objects, user, through="claim__investigation")
+        .filter(claimant=OuterRef("pk"))
         .values("claimant")
         .annotate(n=Count("claim", distinct=True))
         .values("n")
@@ -35,5 +38,5 @@ def claimants_counted() -> QuerySet[Claimant]:
     )
 
 
-def claimant_list(data) -> ClaimantFilterSet:
-    return ClaimantFilterSet(data or None, queryset=claimants_counted())
+def claimant_list(data, user) -> ClaimantFilterSet:
+    return ClaimantFilterSet(data or None, queryset=claimants_counted(user))

@@ -25,12 +25,12 @@ from claims.forms import (
     statement_choices,
 )
 from claims.models import Claim, Claimant, Denial, Tag
-from core.access import permission_required
 from core.csv_export import csv_response
 from core.forms import formset_actions
 from core.links import absolute_url
 from core.pagination import paginate
-from investigations.access import current_investigation
+from investigations.access import current_investigation, record_or_404, role_required
+from investigations.models import Role
 
 # Claims ------------------------------------------------------------------------------------
 
@@ -64,6 +64,12 @@ def _save_claim_formsets(request, claim: Claim, sources, attributions) -> None:
         ),
         delete=lambda attribution: services.attribution_delete(attribution=attribution, by=by),
     )
+
+
+def _claim(request, pk: int) -> Claim:
+    """A claim the user may edit: 404 outside their investigations, 403 for a viewer."""
+    claims = Claim.objects.select_related("investigation")
+    return record_or_404(claims, request.user, pk=pk, needed=Role.RESEARCHER)
 
 
 def _chooser(request) -> dict:
@@ -126,16 +132,14 @@ def _claim_form_page(request, claim: Claim | None) -> HttpResponse:
     )
 
 
-@permission_required("claims.add_claim", "claims.add_source", "claims.add_attribution")
+@role_required(Role.RESEARCHER)
 def claim_create(request: HttpRequest) -> HttpResponse:
     return _claim_form_page(request, None)
 
 
-@permission_required("claims.change_claim", "claims.change_source", "claims.change_attribution")
+@role_required(Role.RESEARCHER)
 def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
-    return _claim_form_page(
-        request, get_object_or_404(Claim.objects.select_related("investigation"), pk=pk)
-    )
+    return _claim_form_page(request, _claim(request, pk))
 
 
 # Denials -----------------------------------------------------------------------------------
@@ -166,23 +170,24 @@ def _denial_form_page(request, claim: Claim, denial: Denial | None) -> HttpRespo
     )
 
 
-@permission_required("claims.view_claim", "claims.add_denial")
+@role_required(Role.RESEARCHER)
 def denial_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _denial_form_page(request, get_object_or_404(Claim, pk=pk), None)
+    return _denial_form_page(request, _claim(request, pk), None)
 
 
-@permission_required("claims.view_claim", "claims.change_denial")
+@role_required(Role.RESEARCHER)
 def denial_update(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse:
-    denial = get_object_or_404(Denial.objects.select_related("claim"), pk=denial_pk, claim_id=pk)
+    denial = get_object_or_404(
+        Denial.objects.select_related("claim"), pk=denial_pk, claim=_claim(request, pk)
+    )
     return _denial_form_page(request, denial.claim, denial)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("claims.view_claim", "claims.delete_denial")
+@role_required(Role.RESEARCHER)
 def denial_delete(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse:
-    denial = get_object_or_404(
-        Denial.objects.select_related("claim", "claimant"), pk=denial_pk, claim_id=pk
-    )
+    denials = Denial.objects.select_related("claim", "claimant")
+    denial = get_object_or_404(denials, pk=denial_pk, claim=_claim(request, pk))
     if request.method == "POST":
         services.denial_delete(denial=denial, by=request.user)
         messages.success(request, _("Denial removed."))
@@ -193,9 +198,9 @@ def denial_delete(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse
 # Claimants ---------------------------------------------------------------------------------
 
 
-@permission_required("claims.view_claimant")
+@role_required(Role.VIEWER)
 def claimant_list(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.claimant_list(request.GET)
+    filterset = selectors.claimant_list(request.GET, request.user)
     page = paginate(request, filterset.qs)
     return render(request, "claims/claimant_list.html", {"filter": filterset, "page": page})
 
@@ -222,19 +227,19 @@ def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:
     return render(request, "claims/claimant_form.html", {"form": form, "claimant": claimant})
 
 
-@permission_required("claims.add_claimant")
+@role_required(Role.RESEARCHER)
 def claimant_create(request: HttpRequest) -> HttpResponse:
     return _claimant_form_page(request, None)
 
 
-@permission_required("claims.change_claimant")
+@role_required(Role.RESEARCHER)
 def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _claimant_form_page(request, get_object_or_404(Claimant, pk=pk))
 
 
-@permission_required("claims.view_claimant")
+@role_required(Role.VIEWER)
 def claimant_list_csv(request: HttpRequest) -> StreamingHttpResponse:
-    filterset = selectors.claimant_list(request.GET)
+    filterset = selectors.claimant_list(request.GET, request.user)
     rows = (
         [
             c.pk,

@@ -2,67 +2,70 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from assessment.selectors import history_visible
 from claims.models import Claim, Claimant
 from core import history
-from core.access import permission_required, require_perm
 from core.pagination import paginate
 from evidence.models import EvidenceItem, ReviewStatus
+from evidence.selectors import review_queue
+from investigations.access import role_required, scoped
+from investigations.models import Role
 
 RECENT = 8
 
 
-@permission_required("claims.view_claim", "evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Counts, my recent work, evidence awaiting review, recently changed claims."""
+    """Counts, my recent work, evidence awaiting review, recently changed claims: all of it
+    from the investigations the user belongs to."""
+    claims = scoped(Claim.objects, request.user)
+    items = scoped(EvidenceItem.objects, request.user)
     return render(
         request,
         "dashboard.html",
         {
             "counts": {
-                "claims": Claim.objects.count(),
+                "claims": claims.count(),
                 "claimants": Claimant.objects.count(),
-                "evidence": EvidenceItem.objects.count(),
-                "waiting": EvidenceItem.objects.awaiting_review().count(),
+                "evidence": items.count(),
+                "waiting": items.awaiting_review().count(),
             },
-            "my_claims": Claim.objects.filter(created_by=request.user).order_by("-updated")[
-                :RECENT
-            ],
-            "my_evidence": EvidenceItem.objects.filter(created_by=request.user).order_by(
-                "-updated"
-            )[:RECENT],
+            "my_claims": claims.filter(created_by=request.user).order_by("-updated")[:RECENT],
+            "my_evidence": items.filter(created_by=request.user).order_by("-updated")[:RECENT],
             # The reviewers' questions to me, with their notes.
-            "needs_info": EvidenceItem.objects.filter(
+            "needs_info": items.filter(
                 created_by=request.user, review_status=ReviewStatus.NEEDS_INFO
             )
             .select_related("reviewed_by")
             .order_by("reviewed_at")[:RECENT],
-            "awaiting_review": EvidenceItem.objects.awaiting_review()
+            "awaiting_review": review_queue(request.user)
             .select_related("provider", "created_by")
             .order_by("created")[:RECENT],
-            "recent_claims": Claim.objects.order_by("-updated")[:RECENT],
+            "recent_claims": claims.order_by("-updated")[:RECENT],
         },
     )
 
 
 _HISTORY_SUBJECTS = {
-    # kind: (model, permission, parent field, detail URL name)
-    "claim": (Claim, "claims.view_claim", "claim_id", "claims:claim_detail"),
-    "claimant": (Claimant, "claims.view_claimant", "claimant_id", "claims:claimant_detail"),
+    # kind: (records the user may see, parent field, detail URL name)
+    "claim": (lambda user: scoped(Claim.objects, user), "claim_id", "claims:claim_detail"),
+    "claimant": (lambda user: Claimant.objects, "claimant_id", "claims:claimant_detail"),
     "evidence": (
-        EvidenceItem,
-        "evidence.view_evidenceitem",
+        lambda user: scoped(EvidenceItem.objects, user),
         "evidence_id",
         "evidence:evidence_detail",
     ),
 }
 
 
+@role_required(Role.VIEWER)
 def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """The full history of a claim, claimant or evidence item, paginated."""
-    model, perm, parent, detail = _HISTORY_SUBJECTS[kind]
-    require_perm(request, perm)
-    subject = get_object_or_404(model, pk=pk)
-    page = paginate(request, history.for_page(**{parent: pk}), per_page=50)
+    """The full history of a claim, claimant or evidence item, paginated: only what the
+    user may see (a claimant's entries about other investigations' claims are left out)."""
+    visible, parent, detail = _HISTORY_SUBJECTS[kind]
+    subject = get_object_or_404(visible(request.user), pk=pk)
+    entries = history_visible(history.for_page(**{parent: pk}), request.user)
+    page = paginate(request, entries, per_page=50)
     return render(
         request,
         "history.html",

@@ -244,8 +244,9 @@ def media_review(item: EvidenceItem) -> dict:
 
 
 def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) -> Dossier:
+    # The claim is found among those `exported_by` may see (all of them for the shell, None).
     """Assemble the dossier of a claim."""
-    claim = claim_detail(claim_pk)
+    claim = claim_detail(claim_pk, exported_by)
     links = list(claim.evidence_links.all())
     weighed = balance(links)
     wanted = {ReviewStatus.APPROVED, *(EvidenceItem.AWAITING_REVIEW if include_unreviewed else ())}

@@ -8,9 +8,10 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from assessment import selectors
-from core.access import permission_required
 from dossiers import export
 from dossiers.build import build as build_dossier
+from investigations.access import role_required
+from investigations.models import Role
 
 _DOSSIER_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -30,7 +31,7 @@ def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> H
     return response
 
 
-@permission_required("claims.view_claim", "evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The claim's dossier as HTML, PDF, JSON or a self-verifying ZIP bundle.
 
@@ -60,10 +61,10 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _attachment(response, name, inline=fmt in ("html", "pdf"))
 
 
-@permission_required("claims.view_claim", "evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def claim_list_dossiers(request: HttpRequest) -> StreamingHttpResponse:
     """A ZIP of the dossiers of the claim list's filtered selection, streamed."""
-    filterset = selectors.claim_list(request.GET)
+    filterset = selectors.claim_list(request.GET, request.user)
     pks = list(filterset.qs.values_list("pk", flat=True))
     include = _wants_unreviewed(request)
 

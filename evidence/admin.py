@@ -3,7 +3,7 @@ evidence.services (see core.admin): intake and the duplicate rule for new files,
 version check for edits, the review rules for decisions, custody for links."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -16,6 +16,8 @@ from core.forms import PartialDateField, PartialDateFormMixin
 from evidence import intake as pipeline
 from evidence import services
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
+from investigations.access import visible_ids
+from investigations.models import Role
 
 REVIEW_FIELDS = ("review_status", "review_note", "media_authenticity")
 _RECORD = ("uuid", "created_by", "created", "updated")
@@ -197,7 +199,7 @@ class EvidenceItemAdmin(ServiceAdmin):
     actions = ("approve_selected", "reject_selected", "ask_for_information_selected")
 
     def has_review_permission(self, request) -> bool:
-        return services.can_review(request.user)
+        return bool(visible_ids(request.user, at_least=Role.REVIEWER))
 
     @admin.action(description=_("Approve selected evidence"), permissions=["review"])
     def approve_selected(self, request, queryset):
@@ -238,8 +240,9 @@ class EvidenceItemAdmin(ServiceAdmin):
         for item in queryset:
             try:
                 services.evidence_review(item=item, by=request.user, status=status, note=note)
-            except ValidationError as error:
-                skipped.append(f"{item.title} ({' '.join(error.messages)})")
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                skipped.append(f"{item.title} ({reason})")
             else:
                 done.append(item.title)
         if done:
@@ -279,7 +282,7 @@ class EvidenceItemAdmin(ServiceAdmin):
             # The original is evidence: once stored it is never replaced; and an item stays
             # in the investigation it was added to.
             readonly.extend(["file", "investigation"])
-        if obj is None or not services.can_review(request.user):
+        if obj is None or not services.can_review(request.user, obj.investigation):
             readonly.extend(REVIEW_FIELDS)
         return readonly
 

@@ -11,6 +11,7 @@ from claims.models import Claimant
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
+from investigations.access import scoped
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -21,12 +22,10 @@ class EvidenceFilterSet(filters.FilterSet):
     review_status = filters.ChoiceFilter(
         label=_("Review status"), choices=ReviewStatus.choices, empty_label=ANY
     )
+    # The choices are set per user (see __init__): who provided evidence elsewhere is not
+    # theirs to know.
     provider = filters.ModelChoiceFilter(
-        label=_("Provider"),
-        queryset=Claimant.objects.filter(
-            Exists(EvidenceItem.objects.filter(provider=OuterRef("pk")))
-        ).order_by("name"),
-        empty_label=ANY,
+        label=_("Provider"), queryset=Claimant.objects.none(), empty_label=ANY
     )
     captured_from = filters.DateFilter(
         label=_("Captured from"), method="captured_from_day", widget=_DATE
@@ -40,6 +39,14 @@ class EvidenceFilterSet(filters.FilterSet):
     class Meta:
         model = EvidenceItem
         fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, user=None, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user if user is not None else getattr(request, "user", None)
+        provided = scoped(EvidenceItem.objects, user).filter(provider=OuterRef("pk"))
+        self.filters["provider"].queryset = Claimant.objects.filter(Exists(provided)).order_by(
+            "name"
+        )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(

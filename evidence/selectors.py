@@ -24,35 +24,39 @@ from claims.models import Claim
 from evidence.filters import EvidenceFilterSet
 from evidence.intake import hamming
 from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
+from investigations.access import scoped
+from investigations.models import Role
 
 PICKER_LIMIT = 20
 
 
-def evidence_counted() -> QuerySet[EvidenceItem]:
-    """Items with their provider and how many claims they are linked to: what the evidence
-    list, its CSV and the API show."""
+def evidence_counted(user) -> QuerySet[EvidenceItem]:
+    """The items the user may see, with their provider and how many claims they are linked
+    to: what the evidence list, its CSV and the API show."""
     links = (
         EvidenceLink.objects.filter(evidence=OuterRef("pk"))
         .values("evidence")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return EvidenceItem.objects.select_related("provider").annotate(
+    items = scoped(EvidenceItem.objects.select_related("provider", "investigation"), user)
+    return items.annotate(
         link_count=Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
     )
 
 
-def evidence_list(data) -> EvidenceFilterSet:
-    return EvidenceFilterSet(data or None, queryset=evidence_counted())
+def evidence_list(data, user) -> EvidenceFilterSet:
+    return EvidenceFilterSet(data or None, queryset=evidence_counted(user), user=user)
 
 
-def evidence_detail(pk: int) -> EvidenceItem:
+def evidence_detail(pk: int, user) -> EvidenceItem:
+    """An item the user may see, with what its page shows (404 otherwise)."""
     queryset = EvidenceItem.objects.select_related(
-        "provider", "created_by", "reviewed_by"
+        "provider", "created_by", "reviewed_by", "investigation"
     ).prefetch_related(
         "links__claim", Prefetch("custody", CustodyEvent.objects.select_related("user"))
     )
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(scoped(queryset, user), pk=pk)
 
 
 LOOKS_LIKE_BITS = 10  # of 64: pictures this close are near-copies (resized, recompressed)
@@ -66,7 +70,13 @@ def evidence_looks_like(item: EvidenceItem, limit: int = 8) -> list[tuple[Eviden
     """
     if item.phash is None:
         return []
-    hashes = EvidenceItem.objects.exclude(pk=item.pk).exclude(phash=None).values_list("pk", "phash")
+    # Within the item's investigation only: nothing may hint at what others hold.
+    hashes = (
+        EvidenceItem.objects.filter(investigation=item.investigation_id)
+        .exclude(pk=item.pk)
+        .exclude(phash=None)
+        .values_list("pk", "phash")
+    )
     close = sorted(
         (distance, pk)
         for pk, phash in hashes
@@ -105,9 +115,14 @@ def suggestions(item: EvidenceItem) -> list[Suggestion]:
 
 
 def evidence_picker(*, claim: Claim, query: str) -> QuerySet[EvidenceItem]:
-    """Items not yet linked to `claim`, matching `query`, newest first (at most 20)."""
+    """Items of the claim's investigation not yet linked to it, matching `query`, newest
+    first (at most 20)."""
     already = EvidenceLink.objects.filter(claim=claim, evidence=OuterRef("pk"))
-    items = EvidenceItem.objects.select_related("provider").exclude(Exists(already))
+    items = (
+        EvidenceItem.objects.filter(investigation=claim.investigation_id)
+        .select_related("provider")
+        .exclude(Exists(already))
+    )
     if query:
         items = items.filter(
             Q(title__icontains=query)
@@ -142,10 +157,11 @@ def metadata_rows(item: EvidenceItem) -> list[tuple[str, str]]:
     return rows
 
 
-def review_queue() -> QuerySet[EvidenceItem]:
-    """Items waiting for a reviewer, oldest first, with what a reviewer needs to see."""
+def review_queue(user) -> QuerySet[EvidenceItem]:
+    """Items waiting for a reviewer in the investigations the user reviews in, oldest first,
+    with what a reviewer needs to see."""
     return (
-        EvidenceItem.objects.awaiting_review()
+        scoped(EvidenceItem.objects.awaiting_review(), user, at_least=Role.REVIEWER)
         .select_related("provider", "created_by", "reviewed_by")
         .prefetch_related("links__claim")
         .order_by("created", "pk")

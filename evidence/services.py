@@ -27,9 +27,8 @@ from evidence.models import (
     ReviewStatus,
     Strength,
 )
-from investigations.models import Investigation
-
-REVIEW_PERMISSION = "evidence.review_evidenceitem"
+from investigations.access import role_in
+from investigations.models import Investigation, Role
 
 # What researchers may change. Review fields are absent on purpose: only
 # evidence_review() changes them.
@@ -269,8 +268,10 @@ def evidence_suggestion_accept(
     return evidence_update(item=item, data=data, by=by)
 
 
-def can_review(user: AbstractBaseUser) -> bool:
-    return user.is_active and user.has_perm(REVIEW_PERMISSION)
+def can_review(user: AbstractBaseUser, investigation: Investigation) -> bool:
+    """Whether the user reviews evidence in this investigation (reviewer or lead)."""
+    role = role_in(user, investigation.pk)
+    return user.is_active and role is not None and role.allows(Role.REVIEWER)
 
 
 def evidence_review_check(
@@ -309,7 +310,7 @@ def evidence_review(
     authenticity: str | None = None,
 ) -> EvidenceItem:
     """Record a review decision by a reviewer (see evidence_review_check for the rules)."""
-    if not can_review(by):
+    if not can_review(by, item.investigation):
         raise PermissionDenied(_("Only reviewers can change the review status of evidence."))
     evidence_review_check(item=item, by=by, status=status, note=note)
     undecided = status == ReviewStatus.PENDING

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.models import Claim
 from core import history
-from core.access import permission_required, require_perm
 from core.csv_export import csv_response
 from core.forms import apply_validation_error
 from core.links import absolute_url
@@ -27,16 +26,24 @@ from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
 from evidence.selectors import metadata_rows, suggestions
 from evidence.services import DuplicateEvidence
-from investigations.access import current_investigation
+from investigations.access import (
+    can_edit,
+    current_investigation,
+    record_or_404,
+    role_required,
+    scoped,
+)
+from investigations.models import Role
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.evidence_list(request.GET)
+    filterset = selectors.evidence_list(request.GET, request.user)
     page = paginate(request, filterset.qs)
     claim = None
     if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data["claim"]:
-        claim = Claim.objects.filter(pk=filterset.form.cleaned_data["claim"]).first()
+        claim = scoped(Claim.objects, request.user).filter(pk=filterset.form.cleaned_data["claim"])
+        claim = claim.first()
     return render(
         request,
         "evidence/evidence_list.html",
@@ -44,9 +51,9 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
-    filterset = selectors.evidence_list(request.GET)
+    filterset = selectors.evidence_list(request.GET, request.user)
     columns = [
         "uuid",
         "id",
@@ -93,15 +100,16 @@ def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response("evidence.csv", columns, rows())
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.evidence_detail(pk)
+    item = selectors.evidence_detail(pk, request.user)
     links = list(item.links.all())
     return render(
         request,
         "evidence/evidence_detail.html",
         {
             "item": item,
+            "can_edit": can_edit(request.user, item.investigation),
             "looks_like": selectors.evidence_looks_like(item),
             "suggestions": suggestions(item),
             "metadata": metadata_rows(item),
@@ -113,16 +121,15 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("evidence.add_evidenceitem")
+@role_required(Role.RESEARCHER)
 def evidence_create(request: HttpRequest) -> HttpResponse:
     """A new item; with ?claim=<id> it is linked to that claim in the same step."""
     claim = None
     claim_id = request.GET.get("claim") or request.POST.get("claim")
     if claim_id:
-        require_perm(request, "claims.view_claim", "evidence.add_evidencelink")
         if not str(claim_id).isdigit():
             raise Http404
-        claim = get_object_or_404(Claim, pk=claim_id)
+        claim = record_or_404(Claim.objects, request.user, pk=claim_id, needed=Role.RESEARCHER)
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
@@ -181,9 +188,9 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("evidence.change_evidenceitem")
+@role_required(Role.RESEARCHER)
 def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(EvidenceItem, pk=pk)
+    item = record_or_404(EvidenceItem.objects, request.user, pk=pk, needed=Role.RESEARCHER)
     form = EvidenceForm(request.POST or None, instance=item)
     saved = (
         request.method == "POST"
@@ -213,7 +220,7 @@ def _safe_headers(response, media_type: str) -> None:
 
 
 def _preview(request: HttpRequest, pk: int, field: str) -> FileResponse:
-    item = get_object_or_404(EvidenceItem, pk=pk)
+    item = record_or_404(EvidenceItem.objects, request.user, pk=pk)
     stored = getattr(item, field)
     if not stored:
         raise Http404
@@ -227,17 +234,17 @@ def _preview(request: HttpRequest, pk: int, field: str) -> FileResponse:
     return response
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     return _preview(request, pk, "thumbnail")
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_preview(request: HttpRequest, pk: int) -> FileResponse:
     return _preview(request, pk, "preview")
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_strip(request: HttpRequest, pk: int) -> FileResponse:
     return _preview(request, pk, "keyframe_strip")
 
@@ -269,10 +276,10 @@ def _hashed_stream(handle, item: EvidenceItem, user) -> Iterator[bytes]:
         )
 
 
-@permission_required("evidence.view_evidenceitem")
+@role_required(Role.VIEWER)
 def evidence_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The original, byte for byte, always as a download."""
-    item = get_object_or_404(EvidenceItem, pk=pk)
+    item = record_or_404(EvidenceItem.objects, request.user, pk=pk)
     if not item.file:
         raise Http404
     try:
@@ -292,10 +299,10 @@ def evidence_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @require_POST
-@permission_required("evidence.change_evidenceitem")
+@role_required(Role.RESEARCHER)
 def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """Take a value the file's metadata suggests: EXIF coordinates or capture date."""
-    item = get_object_or_404(EvidenceItem, pk=pk)
+    item = record_or_404(EvidenceItem.objects, request.user, pk=pk, needed=Role.RESEARCHER)
     try:
         services.evidence_suggestion_accept(item=item, what=what, by=request.user)
     except ValidationError as error:
@@ -308,16 +315,24 @@ def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> Http
 # Links -------------------------------------------------------------------------------------
 
 
-@permission_required("claims.view_claim", "evidence.view_evidenceitem", "evidence.add_evidencelink")
+def _link(request: HttpRequest, pk: int) -> EvidenceLink:
+    links = EvidenceLink.objects.select_related("claim", "evidence")
+    return record_or_404(
+        links, request.user, pk=pk, through="claim__investigation", needed=Role.RESEARCHER
+    )
+
+
+@role_required(Role.RESEARCHER)
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Link an existing item to a claim, picked by search."""
-    claim = get_object_or_404(Claim, pk=pk)
+    """Link an existing item of the claim's investigation to the claim, picked by search."""
+    claim = record_or_404(Claim.objects, request.user, pk=pk, needed=Role.RESEARCHER)
     query = request.GET.get("q", "").strip()
     form = LinkForm(request.POST or None)
     chosen = None
     if request.method == "POST":
         chosen_id = request.POST.get("evidence", "")
-        chosen = EvidenceItem.objects.filter(pk=chosen_id).first() if chosen_id.isdigit() else None
+        candidates = EvidenceItem.objects.filter(investigation=claim.investigation_id)
+        chosen = candidates.filter(pk=chosen_id).first() if chosen_id.isdigit() else None
         if chosen is None:
             form.add_error(None, _("Choose the evidence item to link."))
         elif form.is_valid():
@@ -347,9 +362,9 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("evidence.change_evidencelink")
+@role_required(Role.RESEARCHER)
 def link_update(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
+    link = _link(request, pk)
     form = LinkForm(request.POST or None, instance=link)
     if request.method == "POST" and form.is_valid():
         services.evidence_link_update(link=link, data=form.cleaned_data, by=request.user)
@@ -359,9 +374,9 @@ def link_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("evidence.delete_evidencelink")
+@role_required(Role.RESEARCHER)
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(EvidenceLink.objects.select_related("claim", "evidence"), pk=pk)
+    link = _link(request, pk)
     if request.method == "POST":
         services.evidence_link_delete(link=link, by=request.user)
         messages.success(
@@ -377,14 +392,16 @@ REVIEW_PAGE_SIZE = 20
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("evidence.review_evidenceitem")
+@role_required(Role.REVIEWER)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The reviewers' queue; a decision is posted for one item at a time."""
     forms_by_item: dict[int, ReviewForm] = {}
     if request.method == "POST":
-        item = get_object_or_404(
-            EvidenceItem.objects.select_related("created_by"),
+        item = record_or_404(
+            EvidenceItem.objects.select_related("created_by", "investigation"),
+            request.user,
             pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+            needed=Role.REVIEWER,
         )
         form = ReviewForm(request.POST, prefix=f"review-{item.pk}")
         if form.is_valid():
@@ -412,7 +429,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             % {"title": item.title, "reasons": reasons},
         )
         forms_by_item[item.pk] = form
-    page = paginate(request, selectors.review_queue(), per_page=REVIEW_PAGE_SIZE)
+    page = paginate(request, selectors.review_queue(request.user), per_page=REVIEW_PAGE_SIZE)
     rows = [
         (
             item,

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.access import permission_required
 from imports import claims_csv
-from investigations.access import current_investigation
+from investigations.access import current_investigation, role_required
 from investigations.forms import InvestigationChoiceMixin
+from investigations.models import Role
 from investigations.selectors import writable_investigations
 
 
@@ -24,7 +24,7 @@ class _CsvUploadForm(InvestigationChoiceMixin, forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("claims.add_claim", "claims.add_source")
+@role_required(Role.RESEARCHER)
 def claim_import_csv(request: HttpRequest) -> HttpResponse:
     """Upload, preview with per-row errors, then confirm: nothing is saved before that."""
     chooser = {"user": request.user, "current": current_investigation(request)}

@@ -7,8 +7,11 @@ investigation must not be seen to exist. Members whose role is too low get 403.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from investigations.models import Investigation, Membership, Role
 
@@ -46,6 +49,13 @@ def role_in(user, investigation_id: int) -> Role | None:
     return roles_of(user).get(investigation_id)
 
 
+def can_edit(user, investigation: Investigation) -> bool:
+    """Whether the user may change records of the investigation (researcher or more, and
+    the investigation not archived): what record pages offer."""
+    role = role_in(user, investigation.pk)
+    return role is not None and role.allows(Role.RESEARCHER) and not investigation.is_archived
+
+
 def require(user, investigation: Investigation, needed: Role = Role.VIEWER) -> Role:
     """The user's role in `investigation`: 404 for outsiders, 403 if it is not enough."""
     role = role_in(user, investigation.pk)
@@ -67,3 +77,54 @@ def current_investigation(request) -> Investigation | None:
     if chosen is None or role_in(request.user, chosen) is None:
         return None
     return Investigation.objects.filter(pk=chosen).first()
+
+
+def scoped(queryset, user, *, through: str = "investigation", at_least: Role = Role.VIEWER):
+    """`queryset` cut to the investigations the user holds `at_least` that role in;
+    `through` is the path to the investigation (e.g. "claim__investigation"). `user` None
+    is an administrator at the shell (export and import commands), who sees everything."""
+    if user is None:
+        return queryset
+    return queryset.filter(**{f"{through}__in": visible_ids(user, at_least=at_least)})
+
+
+def require_membership(user, needed: Role = Role.VIEWER) -> None:
+    """A page that works across investigations: the user must hold `needed` somewhere."""
+    if not visible_ids(user, at_least=needed):
+        if not visible_ids(user):
+            raise PermissionDenied(
+                "You are not a member of any investigation yet: ask a lead to add you."
+            )
+        raise PermissionDenied(f"This needs the role {needed.label} in an investigation.")
+
+
+def role_required(needed: Role = Role.VIEWER):
+    """View decorator: see require_membership."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require_membership(request.user, needed)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def record_or_404(
+    queryset, user, *, pk: int, through: str = "investigation", needed: Role = Role.VIEWER
+):
+    """The record if the user may see it (404 otherwise), and holds `needed` in its
+    investigation (403 otherwise)."""
+    record = get_object_or_404(scoped(queryset, user, through=through), pk=pk)
+    investigation_id = getattr(record, f"{through}_id") if "__" not in through else None
+    if investigation_id is None:
+        owner = record
+        for part in through.split("__")[:-1]:
+            owner = getattr(owner, part)
+        investigation_id = owner.investigation_id
+    role = role_in(user, investigation_id)
+    if not role.allows(needed):
+        raise PermissionDenied(f"Your role here ({role.label}) does not allow this.")
+    return record

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import created, deleted, model_update, validated_save
+from investigations.access import forget_roles
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
 
 User = AbstractBaseUser
@@ -78,6 +79,7 @@ def membership_set(
     _ensure_manager(investigation, by)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")}, code="invalid")
+    forget_roles(user)
     membership = (
         Membership.objects.select_for_update().filter(investigation=investigation, user=user)
     ).first()
@@ -101,6 +103,7 @@ def membership_set(
 def membership_remove(*, investigation: Investigation, user: User, by: User | None) -> None:
     """Remove a member; the last lead cannot be removed."""
     _ensure_manager(investigation, by)
+    forget_roles(user)
     membership = Membership.objects.filter(investigation=investigation, user=user).first()
     if membership is None:
         return

@@ -5,7 +5,8 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group
 
-from investigations.models import Role
+from demo.case import INVESTIGATION_SLUG as DEMO_SLUG
+from investigations.models import Investigation, Membership, Role
 from tests.factories import MembershipFactory, UserFactory, default_investigation
 
 
@@ -36,11 +37,23 @@ _ROLE_OF_GROUP = {"Researchers": Role.RESEARCHER, "Reviewers": Role.REVIEWER}
 
 
 def _member(username: str, group: str, **extra):
-    """A user in `group`, and a member of the default investigation with its role."""
+    """A user in `group`, and a member of the default investigation with its role (and of
+    the demo case's, when a test has loaded it)."""
     user = UserFactory(username=username, **extra)
     user.groups.add(Group.objects.get(name=group))
     MembershipFactory(user=user, role=_ROLE_OF_GROUP[group])
+    demo = Investigation.objects.filter(slug=DEMO_SLUG).first()
+    if demo is not None:
+        MembershipFactory(investigation=demo, user=user, role=_ROLE_OF_GROUP[group])
     return user
+
+
+def join_demo_case() -> None:
+    """The fixed cast already made joins the demo case's investigation, each with the role
+    they hold in the default one (tests that load the demo call this)."""
+    demo = Investigation.objects.get(slug=DEMO_SLUG)
+    for membership in Membership.objects.filter(investigation=default_investigation()):
+        MembershipFactory(investigation=demo, user=membership.user, role=membership.role)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conftest import join_demo_case
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,6 +23,7 @@ def test_dashboard_requires_login(client):
 
 def test_dashboard_shows_the_demo_case(client, researcher):
     call_command("load_demo")
+    join_demo_case()
     client.force_login(researcher)
     response = client.get("/")
     html = response.content.decode()

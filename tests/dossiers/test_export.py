@@ -24,6 +24,7 @@ from dossiers import export
 from dossiers.build import build
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.services import evidence_create, evidence_link_create, evidence_review
+from tests.conftest import join_demo_case
 from tests.factories import default_investigation
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ TANKS = "The three unmarked tanks seen in eastern Ukraine on 12 June 2014 came f
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=io.StringIO())
+    join_demo_case()
     return Claim.objects.get(statement=TANKS)
 
 
