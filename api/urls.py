@@ -16,6 +16,7 @@ from api.claims import (
     TagViewSet,
 )
 from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
+from api.investigations import InvestigationViewSet
 
 
 class Root(APIRootView):
@@ -28,6 +29,7 @@ class Root(APIRootView):
 
 router = DefaultRouter()
 router.APIRootView = Root
+router.register("investigations", InvestigationViewSet)
 router.register("claims", ClaimViewSet)
 router.register("claimants", ClaimantViewSet)
 router.register("tags", TagViewSet)

@@ -12,6 +12,7 @@ from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, Ver
 from core.dates import period_reaches
 from core.filters import ANY
 from evidence.models import EvidenceLink, Relation
+from investigations.filters import InvestigationFilterSet
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 _YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -28,7 +29,7 @@ SORT_CHOICES = (
 )
 
 
-class ClaimFilterSet(filters.FilterSet):
+class ClaimFilterSet(InvestigationFilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices, empty_label=ANY)
     tag = filters.ModelChoiceFilter(

@@ -67,7 +67,7 @@ def claims_weighed(user) -> QuerySet[Claim]:
 
 def claim_list(data, user) -> ClaimFilterSet:
     """The filtered claim list; `filterset.qs` carries tags, balance and evidence counts."""
-    return ClaimFilterSet(data or None, queryset=claims_weighed(user))
+    return ClaimFilterSet(data or None, queryset=claims_weighed(user), user=user)
 
 
 def claim_detail(pk: int, user) -> Claim:

@@ -19,13 +19,13 @@ from core.links import absolute_url
 from core.pagination import paginate
 from evidence.models import Relation
 from evidence.services import can_review
-from investigations.access import can_edit, role_required
+from investigations.access import can_edit, list_params, role_required
 from investigations.models import Role
 
 
 @role_required(Role.VIEWER)
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.claim_list(request.GET, request.user)
+    filterset = selectors.claim_list(list_params(request), request.user)
     page = paginate(request, filterset.qs)
     return render(
         request,
@@ -114,7 +114,7 @@ CSV_COLUMNS = [
 @role_required(Role.VIEWER)
 def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The claim list's current filtered selection as CSV, streamed row by row."""
-    filterset = selectors.claim_list(request.GET, request.user)
+    filterset = selectors.claim_list(list_params(request), request.user)
     rows = (
         [
             claim.uuid,

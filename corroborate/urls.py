@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
+    path("", include("investigations.urls")),
 ]
 
 admin.site.site_header = "Corroborate administration"

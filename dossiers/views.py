@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from assessment import selectors
 from dossiers import export
 from dossiers.build import build as build_dossier
-from investigations.access import role_required
+from investigations.access import list_params, role_required
 from investigations.models import Role
 
 _DOSSIER_TYPES = {
@@ -64,7 +64,7 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @role_required(Role.VIEWER)
 def claim_list_dossiers(request: HttpRequest) -> StreamingHttpResponse:
     """A ZIP of the dossiers of the claim list's filtered selection, streamed."""
-    filterset = selectors.claim_list(request.GET, request.user)
+    filterset = selectors.claim_list(list_params(request), request.user)
     pks = list(filterset.qs.values_list("pk", flat=True))
     include = _wants_unreviewed(request)
 

@@ -12,11 +12,12 @@ from core.dates import period_reaches
 from core.filters import ANY, IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
 from investigations.access import scoped
+from investigations.filters import InvestigationFilterSet, per_user
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class EvidenceFilterSet(filters.FilterSet):
+class EvidenceFilterSet(InvestigationFilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     kind = filters.ChoiceFilter(label=_("Kind"), choices=EvidenceKind.choices, empty_label=ANY)
     review_status = filters.ChoiceFilter(
@@ -40,13 +41,11 @@ class EvidenceFilterSet(filters.FilterSet):
         model = EvidenceItem
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, user=None, request=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        user = user if user is not None else getattr(request, "user", None)
-        provided = scoped(EvidenceItem.objects, user).filter(provider=OuterRef("pk"))
-        self.filters["provider"].queryset = Claimant.objects.filter(Exists(provided)).order_by(
-            "name"
-        )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provided = scoped(EvidenceItem.objects, self.user).filter(provider=OuterRef("pk"))
+        providers = Claimant.objects.filter(Exists(provided)).order_by("name")
+        per_user(self.filters["provider"], queryset=providers)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(

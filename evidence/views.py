@@ -29,6 +29,7 @@ from evidence.services import DuplicateEvidence
 from investigations.access import (
     can_edit,
     current_investigation,
+    list_params,
     record_or_404,
     role_required,
     scoped,
@@ -38,7 +39,7 @@ from investigations.models import Role
 
 @role_required(Role.VIEWER)
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.evidence_list(request.GET, request.user)
+    filterset = selectors.evidence_list(list_params(request), request.user)
     page = paginate(request, filterset.qs)
     claim = None
     if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data["claim"]:
@@ -53,7 +54,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.VIEWER)
 def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
-    filterset = selectors.evidence_list(request.GET, request.user)
+    filterset = selectors.evidence_list(list_params(request), request.user)
     columns = [
         "uuid",
         "id",

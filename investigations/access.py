@@ -8,30 +8,56 @@ investigation must not be seen to exist. Members whose role is too low get 403.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from investigations.models import Investigation, Membership, Role
+from investigations.models import Investigation, InvestigationStatus, Membership, Role
 
-_CACHE = "_investigation_roles"
+_CACHE = "_investigation_memberships"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One of the user's investigations, as the header and the checks need it."""
+
+    id: int
+    slug: str
+    name: str
+    role: Role
+    archived: bool
+
+
+def places_of(user) -> list[Place]:
+    """The user's investigations with their role, by name; read once a request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        rows = (
+            Membership.objects.filter(user=user)
+            .order_by("investigation__name")
+            .values_list(
+                "investigation_id",
+                "investigation__slug",
+                "investigation__name",
+                "role",
+                "investigation__status",
+            )
+        )
+        cached = [
+            Place(pk, slug, name, Role(role), status == InvestigationStatus.ARCHIVED)
+            for pk, slug, name, role, status in rows
+        ]
+        setattr(user, _CACHE, cached)
+    return cached
 
 
 def roles_of(user) -> dict[int, Role]:
     """{investigation id: role} for the user's memberships; empty for anonymous users."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    cached = getattr(user, _CACHE, None)
-    if cached is None:
-        cached = {
-            investigation_id: Role(role)
-            for investigation_id, role in Membership.objects.filter(user=user).values_list(
-                "investigation_id", "role"
-            )
-        }
-        setattr(user, _CACHE, cached)
-    return cached
+    return {place.id: place.role for place in places_of(user)}
 
 
 def forget_roles(user) -> None:
@@ -71,12 +97,16 @@ def require(user, investigation: Investigation, needed: Role = Role.VIEWER) -> R
 SESSION_KEY = "investigation"
 
 
-def current_investigation(request) -> Investigation | None:
-    """The investigation the user chose to work in (kept in the session), if still theirs."""
+def current_place(request) -> Place | None:
+    """The investigation the user chose to work in (kept in the session), if still theirs;
+    None for "all my investigations"."""
     chosen = request.session.get(SESSION_KEY)
-    if chosen is None or role_in(request.user, chosen) is None:
-        return None
-    return Investigation.objects.filter(pk=chosen).first()
+    return next((place for place in places_of(request.user) if place.id == chosen), None)
+
+
+def current_investigation(request) -> Investigation | None:
+    place = current_place(request)
+    return Investigation.objects.filter(pk=place.id).first() if place else None
 
 
 def scoped(queryset, user, *, through: str = "investigation", at_least: Role = Role.VIEWER):
@@ -128,3 +158,12 @@ def record_or_404(
     if not role.allows(needed):
         raise PermissionDenied(f"Your role here ({role.label}) does not allow this.")
     return record
+
+
+def list_params(request):
+    """A list page's query, with the current investigation as its default filter."""
+    params = request.GET.copy()
+    place = current_place(request)
+    if place is not None and "investigation" not in params:
+        params["investigation"] = place.slug
+    return params

@@ -1,7 +1,8 @@
-"""What every page may offer the user: adding records (researcher somewhere) and the review
-queue (reviewer somewhere). Read from the memberships the request already loaded."""
+"""What every page may offer the user: adding records (researcher somewhere), the review
+queue (reviewer somewhere), and the investigation switcher. All of it from the memberships
+the request reads once."""
 
-from investigations.access import visible_ids
+from investigations.access import current_place, places_of, visible_ids
 from investigations.models import Role
 
 
@@ -12,4 +13,7 @@ def roles(request) -> dict:
     return {
         "may_add": bool(visible_ids(user, at_least=Role.RESEARCHER)),
         "may_review": bool(visible_ids(user, at_least=Role.REVIEWER)),
+        # The header's switcher: the user's investigations and the one they work in.
+        "my_places": places_of(user),
+        "current_place": current_place(request),
     }

@@ -257,8 +257,8 @@ def test_a_token_is_issued_for_a_username_and_password(api, researcher):
 
 def test_the_api_root_lists_every_endpoint(api, researcher):
     listed = _as(api, researcher).get("/api/v1/").json()
-    assert set(listed) == {"claims", "claimants", "tags", "sources", "attributions", "denials",
-                           "evidence", "links"}  # fmt: skip
+    assert set(listed) == {"investigations", "claims", "claimants", "tags", "sources",
+                           "attributions", "denials", "evidence", "links"}  # fmt: skip
     assert listed["claims"].endswith("/api/v1/claims/")
     page = api.get("/api/v1/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and "/api/v1/evidence/" in page.content.decode()
@@ -322,3 +322,22 @@ def test_claims_are_created_in_a_named_investigation_and_stay_there(api, researc
     )
     assert moved.status_code == 400
     assert Claim.objects.get(pk=created.json()["id"]).investigation == second
+
+
+def test_my_investigations_with_my_role_and_lists_filtered_by_one(api, researcher):
+    from investigations.models import Investigation, Role
+    from tests.factories import MembershipFactory
+
+    second = Investigation.objects.create(name="Second", slug="second")
+    MembershipFactory(investigation=second, user=researcher, role=Role.VIEWER)
+    Investigation.objects.create(name="Not mine", slug="not-mine")
+    ClaimFactory(statement="Casework claim")
+    ClaimFactory(statement="Second claim", investigation=second)
+    client = _as(api, researcher)
+    mine = client.get("/api/v1/investigations/").json()["results"]
+    assert [(i["slug"], i["role"]) for i in mine] == [("casework", "researcher"),
+                                                      ("second", "viewer")]  # fmt: skip
+    assert client.get("/api/v1/investigations/not-mine/").status_code == 404
+    only = client.get("/api/v1/claims/", {"investigation": "second"}).json()["results"]
+    assert [c["statement"] for c in only] == ["Second claim"]
+    assert client.get("/api/v1/claims/", {"investigation": "not-mine"}).status_code == 400

@@ -53,7 +53,17 @@ function enhanceReveal() {
   });
 }
 
+// The investigation switcher applies a choice at once; without script its button does.
+function enhanceAutosubmit() {
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var button = select.form.querySelector("button");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  enhanceAutosubmit();
   enhanceReveal();
   enhanceFormsets();
   enhanceTagInputs();
