@@ -120,7 +120,7 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     page.get_by_label("Denied").select_option("yes")
     page.get_by_label("Has contradicting evidence").select_option("yes")
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_url("**/claims/?q=*")
+    page.wait_for_url("**/claims/?*q=*")
     rows = page.locator("table.list tbody tr")
     assert rows.count() == 1
     assert "Три немаркированных танка" in rows.first.inner_text()
