@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import core.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
+from api import views as api_views
 from assessment import urls as assessment_urls
 from claims import urls as claims_urls
 from corroborate import views
@@ -30,6 +31,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("tokens/", api_views.token_list, name="tokens"),
+    path("tokens/<id:pk>/revoke/", api_views.token_revoke_view, name="token_revoke"),
     path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
     path("", include("investigations.urls")),

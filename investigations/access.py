@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
 
 _CACHE = "_investigation_memberships"
+# Set by a scoped API token: the memberships this request may use, narrower than the user's.
+SCOPE_ATTR = "_investigation_scope"
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,13 @@ class Place:
 
 
 def places_of(user) -> list[Place]:
-    """The user's investigations with their role, by name; read once a request."""
+    """The user's investigations with their role, by name; read once a request. A scoped
+    API token narrows them to its one investigation (and to viewing, if read-only)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    scope = getattr(user, SCOPE_ATTR, None)
+    if scope is not None:
+        return scope
     cached = getattr(user, _CACHE, None)
     if cached is None:
         rows = (
@@ -62,8 +68,7 @@ def roles_of(user) -> dict[int, Role]:
 
 def forget_roles(user) -> None:
     """Read the memberships again on the next check (after they changed)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    user.__dict__.pop(_CACHE, None)
 
 
 def visible_ids(user, *, at_least: Role = Role.VIEWER) -> list[int]:
