@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
 
 from investigations.access import role_in
 from investigations.models import Investigation
@@ -26,6 +27,8 @@ class InvestigationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InvestigationSerializer
     queryset = Investigation.objects.all()  # for the router and the schema
+    # Someone in no investigation is told so by an empty list.
+    permission_classes = [IsAuthenticated]
     lookup_field = "slug"
 
     def get_queryset(self):

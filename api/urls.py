@@ -25,6 +25,7 @@ class Root(APIRootView):
     documentation at /api/v1/docs/."""
 
     name = "Corroborate API"
+    permission_classes = [IsAuthenticated]
 
 
 router = DefaultRouter()

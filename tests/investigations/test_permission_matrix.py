@@ -1,0 +1,180 @@
+"""Every route of the URLconf and the API router, for every role, for a member of another
+investigation and for someone in no investigation: each answers what it should. A route
+missing from ROUTES fails the test, so a new view cannot be forgotten."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from claims import services as claims
+from evidence import services as evidence
+from investigations.models import Investigation, Role
+from tests import files
+from tests.factories import ClaimantFactory, MembershipFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+V, R, RV, L = Role.VIEWER, Role.RESEARCHER, Role.REVIEWER, Role.LEAD
+# name: (what the route shows, the role it needs or None for any logged-in user, its
+# arguments: keys of the record set below, or "=text" for the text itself).
+# "record": one of the investigation's records (404 to outsiders); "list": the user's own
+# investigations (outsiders see theirs); "shared": the instance's claimants, tags and
+# pages; "post": POST only (405 to a GET).
+ROUTES = {
+    "dashboard": ("list", V, {}),
+    "history": ("record", V, {"kind": "=claim", "pk": "claim"}),
+    "login": ("shared", None, {}),
+    "logout": ("post", None, {}),
+    "api_token": ("post", None, {}),
+    "api_schema": ("shared", None, {}),
+    "api_docs": ("shared", None, {}),
+    "api-root": ("shared", None, {}),
+    "investigation-list": ("list", None, {}),
+    "investigation-detail": ("record", V, {"slug": "slug"}),
+    "claim-list": ("list", V, {}),
+    "claim-detail": ("record", V, {"pk": "claim"}),
+    "claimant-list": ("list", V, {}),
+    "claimant-detail": ("shared", V, {"pk": "claimant"}),
+    "tag-list": ("shared", V, {}),
+    "tag-detail": ("shared", V, {"pk": "tag"}),
+    "source-list": ("list", V, {}),
+    "source-detail": ("record", V, {"pk": "source"}),
+    "attribution-list": ("list", V, {}),
+    "attribution-detail": ("record", V, {"pk": "attribution"}),
+    "denial-list": ("list", V, {}),
+    "denial-detail": ("record", V, {"pk": "denial"}),
+    "evidenceitem-list": ("list", V, {}),
+    "evidenceitem-detail": ("record", V, {"pk": "item"}),
+    "evidenceitem-review": ("post", None, {"pk": "item"}),
+    "evidencelink-list": ("list", V, {}),
+    "evidencelink-detail": ("record", V, {"pk": "link"}),
+    "tokens": ("shared", None, {}),
+    "token_revoke": ("post", None, {"pk": "claim"}),
+    "claims:claim_list": ("list", V, {}),
+    "claims:claim_list_csv": ("list", V, {}),
+    "claims:claim_detail": ("record", V, {"pk": "claim"}),
+    "claims:claim_timeline": ("record", V, {"pk": "claim"}),
+    "claims:claimant_detail": ("shared", V, {"pk": "claimant"}),
+    "claims:claim_create": ("list", R, {}),
+    "claims:claim_update": ("record", R, {"pk": "claim"}),
+    "claims:denial_create": ("record", R, {"pk": "claim"}),
+    "claims:denial_update": ("record", R, {"pk": "claim", "denial_pk": "denial"}),
+    "claims:denial_delete": ("record", R, {"pk": "claim", "denial_pk": "denial"}),
+    "claims:claimant_list": ("list", V, {}),
+    "claims:claimant_list_csv": ("list", V, {}),
+    "claims:claimant_create": ("list", R, {}),
+    "claims:claimant_update": ("shared", R, {"pk": "claimant"}),
+    "claims:claim_list_dossiers": ("list", V, {}),
+    "claims:claim_dossier": ("record", V, {"pk": "claim", "fmt": "=json"}),
+    "claims:claim_import_csv": ("list", R, {}),
+    "evidence:evidence_list": ("list", V, {}),
+    "evidence:evidence_list_csv": ("list", V, {}),
+    "evidence:evidence_create": ("list", R, {}),
+    "evidence:evidence_detail": ("record", V, {"pk": "item"}),
+    "evidence:evidence_update": ("record", R, {"pk": "item"}),
+    "evidence:evidence_thumbnail": ("record", V, {"pk": "item"}),
+    "evidence:evidence_preview": ("record", V, {"pk": "item"}),
+    "evidence:evidence_strip": ("record", V, {"pk": "video"}),
+    "evidence:evidence_file": ("record", V, {"pk": "item"}),
+    "evidence:evidence_accept_suggestion": ("post", None, {"pk": "item", "what": "=coordinates"}),
+    "evidence:link_create": ("record", R, {"pk": "claim"}),
+    "evidence:link_update": ("record", R, {"pk": "link"}),
+    "evidence:link_delete": ("record", R, {"pk": "link"}),
+    "evidence:review_queue": ("list", RV, {}),
+    "investigations:investigation_list": ("shared", None, {}),
+    "investigations:investigation_switch": ("post", None, {}),
+    "investigations:investigation_members": ("record", L, {"slug": "slug"}),
+}
+
+
+def _route_names(patterns, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            if inner != "admin:":
+                names |= _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_route_has_an_expectation():
+    assert _route_names(get_resolver().url_patterns) == set(ROUTES)
+
+
+@pytest.fixture
+def records(investigation, researcher, tmp_path):
+    claim = claims.claim_create(investigation=investigation, statement="Tanks.", by=researcher)
+    claimant = ClaimantFactory()
+    source = claims.source_create(claim=claim, outlet="BBC", url="https://bbc.com/1", by=researcher)
+    attribution = claims.attribution_create(claim=claim, claimant=claimant, by=researcher)
+    denial = claims.denial_create(claim=claim, claimant=claimant, by=researcher)
+    item = evidence.evidence_create(
+        investigation=investigation, kind="photo", title="Column",
+        file=ContentFile(files.png(), name="c.png"), by=researcher,
+    )  # fmt: skip
+    video = evidence.evidence_create(
+        investigation=investigation, kind="video", title="Clip",
+        file=ContentFile(files.video(tmp_path / "clip.mp4"), name="clip.mp4"), by=researcher,
+    )  # fmt: skip
+    link = evidence.evidence_link_create(
+        claim=claim, evidence=item, relation="supports", by=researcher
+    )
+    return {
+        "claim": claim.pk, "claimant": claimant.pk, "source": source.pk,
+        "attribution": attribution.pk, "denial": denial.pk, "item": item.pk,
+        "video": video.pk, "link": link.pk, "tag": TagFactory().pk,
+        "slug": investigation.slug,
+    }  # fmt: skip
+
+
+def _url(name: str, arguments: dict, records: dict) -> str:
+    # A value "=text" is the text itself; any other names a record of the set.
+    kwargs = {
+        key: value[1:] if value.startswith("=") else records[value]
+        for key, value in arguments.items()
+    }
+    return reverse(name, kwargs=kwargs)
+
+
+def _people(investigation):
+    people = {}
+    for role in Role:
+        user = UserFactory(username=f"as-{role}")
+        MembershipFactory(investigation=investigation, user=user, role=role)
+        people[role] = user
+    elsewhere = Investigation.objects.create(name="Elsewhere", slug="elsewhere")
+    people["outsider"] = UserFactory(username="outsider")
+    MembershipFactory(investigation=elsewhere, user=people["outsider"], role=Role.LEAD)
+    people["nobody"] = UserFactory(username="nobody")  # logged in, member of nothing
+    return people
+
+
+def _expected(kind: str, needed, who) -> set[int]:
+    if who == "nobody":
+        # Refused before anything is looked up (403), or not found (404): never shown.
+        return {405, 403} if kind == "post" else {200} if needed is None else {403, 404}
+    if kind == "post":
+        return {405}
+    if who == "outsider":
+        if kind == "record":
+            return {404}
+        return {200}  # lead of their own investigation: every page of theirs opens
+    return {200} if needed is None or Role(who).allows(needed) else {403}
+
+
+def test_every_route_answers_each_role_and_outsiders(client, investigation, records):
+    people = _people(investigation)
+    wrong = []
+    for who, user in people.items():
+        client.force_login(user)
+        for name, (kind, needed, arguments) in ROUTES.items():
+            url = _url(name, arguments, records)
+            status = client.get(url).status_code
+            expected = _expected(kind, needed, who)
+            if name == "login" and status == 200:
+                continue
+            if status not in expected:
+                wrong.append(f"{who} GET {url} ({name}): {status}, expected {expected}")
+    assert wrong == []
