@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from dossiers.restore import comparable
+
 ROOT = Path(__file__).resolve().parents[1]
 # main before the re-layering: the shared code still lived in the settings package.
 BEFORE = "cc9f6df"
@@ -27,6 +29,11 @@ print("COUNTS " + json.dumps({m._meta.label: m._default_manager.count()
                                for m in apps.get_models()}, sort_keys=True))
 """
 
+
+TANKS = """
+from claims.models import Claim
+print(Claim.objects.get(statement__startswith="The three unmarked tanks").uuid)
+"""
 
 ONE_PLACE = """
 from claims.models import Claim
@@ -85,11 +92,15 @@ def test_the_demo_database_of_the_previous_layout_migrates_forward_intact(tmp_pa
 
     _run(before, "migrate", "--noinput", database_url=database_url)
     _run(before, "load_demo", database_url=database_url)
+    tanks = _run(before, "shell", "-c", TANKS, database_url=database_url).split()[-1]
+    _run(before, "export_dossier", tanks, "--format", "json", "--output",
+         str(tmp_path / "before.json"), database_url=database_url)  # fmt: skip
     old = _counts(_run(before, "shell", "-c", COUNTS, database_url=database_url))
     assert old["claims.Claim"] == 4 and old["corroborate.HistoryEntry"] > 0
 
     _run(ROOT, "migrate", "--noinput", database_url=database_url)
     new = _counts(_run(ROOT, "shell", "-c", COUNTS, database_url=database_url))
+    # (the export below adds its own custody entries: counted after this)
     # New models bring their own content types and permissions; every other table is intact.
     grown = {"contenttypes.ContentType", "auth.Permission"}
     assert {label: new.get(label) for label in old if label not in grown} == {
@@ -101,5 +112,10 @@ def test_the_demo_database_of_the_previous_layout_migrates_forward_intact(tmp_pa
     one_place = _run(ROOT, "shell", "-c", ONE_PLACE, database_url=database_url)
     assert "claims 4, evidence 7, roles researcher reviewer" in one_place
     assert "History verified" in _run(ROOT, "verify_log", database_url=database_url)
+    # The claim's dossier says the same as before.
+    _run(ROOT, "export_dossier", tanks, "--format", "json", "--output",
+         str(tmp_path / "after.json"), database_url=database_url)  # fmt: skip
+    dossiers = [json.loads((tmp_path / f"{when}.json").read_text()) for when in ("before", "after")]
+    assert comparable(dossiers[0]) == comparable(dossiers[1])
     # And the data is usable: loading the demo again finds everything already there.
     assert "nothing changed" in _run(ROOT, "load_demo", database_url=database_url)
