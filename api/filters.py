@@ -11,6 +11,8 @@ from evidence.models import Relation
 
 class ClaimPartFilterSet(filters.FilterSet):
     claim = IdFilter(field_name="claim_id")
+    # Among the user's own (the endpoint reads nothing else): another slug finds nothing.
+    investigation = filters.CharFilter(field_name="claim__investigation__slug")
 
 
 class SourceFilterSet(ClaimPartFilterSet):

@@ -15,6 +15,7 @@ from collections import deque
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 
 from claims import services as claims
@@ -75,16 +76,23 @@ def two_investigations(investigation, researcher):
     return ours, their, outsider
 
 
+def _text(name: str, content: bytes) -> str:
+    if name.endswith(".pdf") or content.startswith(b"%PDF-"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8", "replace")
+
+
 def _bodies(response) -> list[str]:
-    """The text a person or a program gets from a response, ZIP members included."""
+    """The text a person or a program gets from a response: ZIP members and PDF text too."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith("application/zip"):
         with zipfile.ZipFile(io.BytesIO(content)) as bundle:
-            return [bundle.read(name).decode("utf-8", "replace") for name in bundle.namelist()]
-    return [content.decode("utf-8", "replace")]
+            return [_text(name, bundle.read(name)) for name in bundle.namelist()]
+    return [_text("", content)]
 
 
 def test_a_member_never_meets_another_investigations_words(client, researcher, two_investigations):
+    ours, _, _ = two_investigations
     client.force_login(researcher)
     seen, queue, pages = set(), deque(["/"]), 0
     extra = [
@@ -92,11 +100,12 @@ def test_a_member_never_meets_another_investigations_words(client, researcher, t
         reverse("claims:claimant_list_csv"),
         reverse("evidence:evidence_list_csv"),
         reverse("claims:claim_list_dossiers") + "?unreviewed=1",
+        reverse("claims:claim_dossier", args=[ours["claim"].pk, "pdf"]),
         "/api/v1/claims/", "/api/v1/claimants/", "/api/v1/evidence/", "/api/v1/links/",
         "/api/v1/sources/", "/api/v1/attributions/", "/api/v1/denials/", "/api/v1/tags/",
     ]  # fmt: skip
     queue.extend(extra)
-    met_ours = False
+    met_ours = read_pdf = False
     while queue and pages < PAGE_LIMIT:
         url = queue.popleft()
         if url in seen:
@@ -109,12 +118,13 @@ def test_a_member_never_meets_another_investigations_words(client, researcher, t
         for body in _bodies(response):
             assert THEIRS.lower() not in body.lower(), f"{url} shows the other investigation"
             met_ours = met_ours or OURS in body
+            read_pdf = read_pdf or (response["Content-Type"] == "application/pdf" and OURS in body)
             if response.get("Content-Type", "").startswith("text/html"):
                 for href in re.findall(r'href="(/[^"#]*)"', body):
                     href = href.replace("&amp;", "&")
                     if not href.startswith(("/admin/", "/accounts/logout", "/static/")):
                         queue.append(href)
-    assert met_ours and pages > 30  # the crawl did reach our own records
+    assert met_ours and read_pdf and pages > 30  # the crawl did reach our own records
 
 
 def test_every_id_of_another_investigation_answers_404(client, researcher, two_investigations):
