@@ -10,6 +10,7 @@ from claims import services
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag
 from core.admin import ServiceAdmin, ServiceAdminForm, ServiceSet, ServiceTabularInline
 from core.forms import PartialDateField, PartialDateFormMixin
+from investigations.admin_scope import InvestigationScopedAdmin
 
 _RECORD = ("created_by", "created", "updated")
 
@@ -46,7 +47,7 @@ def _claim_update(claim, data, *, by, expected_version):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceAdmin):
+class ClaimAdmin(InvestigationScopedAdmin, ServiceAdmin):
     writes = ServiceSet(
         create=_claim_create, update=_claim_update, updatable=services.CLAIM_UPDATABLE
     )
@@ -127,7 +128,8 @@ class SourceInline(ServiceTabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceAdmin):
+class SourceAdmin(InvestigationScopedAdmin, ServiceAdmin):
+    investigation_path = "claim__investigation"
     writes = SOURCE_SERVICES
     list_display = ("outlet", "title", "url", "published_on", "claim")
     list_filter = ("outlet",)
@@ -220,7 +222,8 @@ class DenialInline(_ClaimSourcesOnly, ServiceTabularInline):
 ClaimAdmin.inlines = (SourceInline, AttributionInline, DenialInline)
 
 
-class _StanceAdmin(ServiceAdmin):
+class _StanceAdmin(InvestigationScopedAdmin, ServiceAdmin):
+    investigation_path = "claim__investigation"
     form = StanceAdminForm
     list_select_related = ("claimant", "claim", "created_by")
     search_fields = ("claimant__name", "claim__statement", "quote")

@@ -17,6 +17,7 @@ from evidence import intake as pipeline
 from evidence import services
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from investigations.access import visible_ids
+from investigations.admin_scope import InvestigationScopedAdmin
 from investigations.models import Role
 
 REVIEW_FIELDS = ("review_status", "review_note", "media_authenticity")
@@ -133,7 +134,7 @@ class LinkInline(_LinkInline):
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(ServiceAdmin):
+class EvidenceItemAdmin(InvestigationScopedAdmin, ServiceAdmin):
     writes = ServiceSet(create=_item_create, update=_item_update, updatable=ITEM_UPDATABLE)
     form = EvidenceItemAdminForm
     list_display = ("title", "investigation", "kind", "review_status", "link_count", "created")
@@ -314,7 +315,8 @@ class EvidenceItemAdmin(ServiceAdmin):
 
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(ServiceAdmin):
+class EvidenceLinkAdmin(InvestigationScopedAdmin, ServiceAdmin):
+    investigation_path = "claim__investigation"
     writes = LINK_WRITES
     list_display = ("evidence", "relation", "strength", "claim", "created_by", "created")
     list_filter = ("relation", "strength")
