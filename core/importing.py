@@ -19,13 +19,30 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportReport:
+    """What a run did with each item: every outcome counted, every skip and every warning
+    named in `notes` (path:line and why)."""
+
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    merged: int = 0  # another file of an event already imported in the same run
     skipped: int = 0
+    warnings: int = 0
     notes: list[str] = field(default_factory=list)
 
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def warn(self, note: str) -> None:
+        self.warnings += 1
+        self.notes.append(f"warning: {note}")
+
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.skipped} skipped"
+        parts = [f"{self.created} created", f"{self.updated} updated"]
+        parts += [f"{self.unchanged} unchanged", f"{self.merged} merged"]
+        parts += [f"{self.skipped} skipped"]
+        parts += [f"{self.warnings} warning{'' if self.warnings == 1 else 's'}"]
+        return ", ".join(parts)
 
 
 def text_line(file: Path, offset: int) -> int:

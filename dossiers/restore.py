@@ -165,7 +165,7 @@ def _restore(data: dict, source: _Source, investigation, user, report: ImportRep
         if changed:
             services.claim_update(claim=claim, data=changed, by=user)
         report.updated += 1 if changed else 0
-        report.skipped += 0 if changed else 1
+        report.unchanged += 0 if changed else 1
         services.claim_tags_set(claim=claim, names=entry.get("tags", []), by=user)
     claimants = {c["name"]: _claimant(c, user) for c in data.get("claimants", [])}
 

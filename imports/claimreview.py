@@ -168,7 +168,7 @@ def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> 
     rationale = f"{review.publisher}: “{review.textual_rating}”" + (
         f" ({review.review_url})" if review.review_url else ""
     )
-    outcome = "skipped"
+    outcome = "unchanged"
     if claim is None:
         claim = services.claim_create(
             investigation=investigation,
@@ -198,7 +198,7 @@ def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> 
                 stated=partial_date(review.date, DatePrecision.DAY),
                 by=user,
             )
-            outcome = "updated" if outcome == "skipped" else outcome
+            outcome = "updated" if outcome == "unchanged" else outcome
     known = set(claim.sources.values_list("url", flat=True))
     wanted = [(review.publisher, review.review_url, "Fact-check")] if review.review_url else []
     wanted += [(_host(url), url, "") for url in review.appearances]
@@ -206,7 +206,7 @@ def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> 
         if url not in known:
             services.source_create(claim=claim, outlet=outlet, url=url, title=title, by=user)
             known.add(url)
-            outcome = "updated" if outcome == "skipped" else outcome
+            outcome = "updated" if outcome == "unchanged" else outcome
     return outcome
 
 
@@ -236,8 +236,7 @@ def import_claimreview(
     report = ImportReport()
     with transaction.atomic():
         for number, review in enumerate(reviews, start=1):
-            outcome = _apply_review(review, investigation, user)
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            report.count(_apply_review(review, investigation, user))
             if progress:
                 progress(number, len(reviews))
     return report

@@ -10,8 +10,9 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.db import transaction
 
@@ -27,11 +28,30 @@ EVENTS_NAMESPACE = uuid.UUID("2f0b9a8e-49f6-4c7b-9a2b-6c1c1f0e7d55")
 SKIPPED_NAMES = {"index.md", "readme.md"}
 
 
-_DATE = re.compile(r"^### \[(\d{4}-\d{2}-\d{2})\]\((/news/[^)]*?/)index\.md\)\s*$")
-_TOPIC = re.compile(r"^##### (.+?)\s*$")
-_HEADLINE = re.compile(r"^# (.+?)\s*$")
-_SECTION = re.compile(r"^### ([^\[].*?):?\s*$")
-_ITEM = re.compile(r"^\d+\.\s+\[(.*?)\]\((.+?)\)\s*(?:_Context:\s*(.*?)_)?\s*$")
+# The date line, with one- or two-digit month and day, of any language edition.
+_DATE = re.compile(r"^### \[(\d{4})-(\d{1,2})-(\d{1,2})\]\(([^)]*)\)\s*$")
+_TOPIC = re.compile(r"^#####\s+(.+?)\s*$")
+_HEADLINE = re.compile(r"^#\s+(.+?)\s*$")
+_HEADING = re.compile(r"^#{1,6}\s")
+_ENTRY = re.compile(r"^\d+\.\s+(.*)$")
+# A link's target; its text is what stands between the previous link and it, after "[".
+_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+# "_Context: NATO, Ukraine_" in English, "_消息: 北约_" in Chinese: any label.
+_TRAILER = re.compile(r"_([^_:]{1,40}):\s*([^_]*)_\s*$")
+# A path in the news tree, with or without a language prefix (/zh/news/...), with one- or
+# two-digit month and day: all name the same item.
+_NEWS_PATH = re.compile(r"^(?:/[a-z]{2,3}(?:-[a-z]+)?)?/news/(\d{4})/(\d{1,2})/(\d{1,2})/(.+)$")
+_IMAGE_WORDS = {"img", "image", "cover image", "photo"}
+
+
+def news_key(path: str) -> str | None:
+    """The one form of a news item's path: /news/2014/9/4/slug.md for /news/2014/09/04/...,
+    /zh/news/2014/9/4/... and the like; None for a path outside the news tree."""
+    match = _NEWS_PATH.match(path.strip())
+    if match is None:
+        return None
+    year, month, day, rest = match.groups()
+    return f"/news/{int(year)}/{int(month)}/{int(day)}/{unquote(rest)}"
 
 
 @dataclass
@@ -45,6 +65,7 @@ class Event:
     sources: list[tuple[str, str]]
     cover_images: list[str]
     related: list[tuple[str, list[str]]]  # (news path, contexts)
+    warnings: list[str] = field(default_factory=list)  # "path:line: what was not understood"
 
     @property
     def statement(self) -> str:
@@ -87,65 +108,85 @@ def fold_topics(events: list[Event]) -> None:
                     break
 
 
+def _links(entry: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (text, target) links of a numbered entry, and its trailer's names."""
+    names: list[str] = []
+    if trailer := _TRAILER.search(entry):
+        names = [name.strip() for name in trailer.group(2).split(",") if name.strip()]
+        entry = entry[: trailer.start()]
+    links, start = [], 0
+    for match in _TARGET.finditer(entry):
+        segment = entry[start : match.start()]
+        text = segment[segment.index("[") + 1 :] if "[" in segment else segment
+        links.append((text.strip(), match.group(1)))
+        start = match.end()
+    return links, names
+
+
 def parse_event(text: str, file: Path) -> Event | None:
-    """One news item, or None for a file that is not one (it has no date line)."""
+    """One news item, or None for a file that is not one (it has no date line).
+
+    Sections are recognised by their shape, not their headings' words: a heading followed
+    by numbered "[text](link)" entries. Links into the news tree are related items (their
+    trailer's names become tags), web links are sources, and links named IMG or Cover Image
+    are pictures. Whatever else the item holds is reported, with its line, as a warning.
+    """
     lines = text.splitlines()
-    date = key_dir = topic = headline = None
+    date = topic = headline = None
     summary: list[str] = []
     sources: list[tuple[str, str]] = []
     covers: list[str] = []
     related: list[tuple[str, list[str]]] = []
+    warnings: list[str] = []
     section = "head"
+
+    def warn(number: int, message: str) -> None:
+        warnings.append(f"{file}:{number}: {message}")
+
     for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip()
+        line = raw.strip()
         if match := _DATE.match(line):
+            year, month, day, _ = match.groups()
             try:
-                date = datetime.date.fromisoformat(match.group(1))
+                date = datetime.date(int(year), int(month), int(day))
             except ValueError:
-                raise ImportFailed(file, number, f"“{match.group(1)}” is not a date") from None
-            key_dir = match.group(2)
+                raise ImportFailed(file, number, f"“{year}-{month}-{day}” is not a date") from None
             section = "head"
             continue
-        if date is None:
+        if date is None or not line:
             continue  # anything before the date line ("Formats: ...") is navigation
         if section == "head" and (match := _TOPIC.match(line)):
             topic = match.group(1)
         elif section == "head" and (match := _HEADLINE.match(line)):
             headline = match.group(1)
             section = "summary"
-        elif match := _SECTION.match(line):
-            name = match.group(1).lower()
-            section = {"source": "sources", "sources": "sources", "related": "related"}.get(
-                name, "other"
-            )
+        elif _HEADING.match(line):
+            section = "entries"
         elif section == "summary":
-            if line.strip():
-                summary.append(line.strip())
-        elif section in ("sources", "related") and line.strip():
-            item = _ITEM.match(line.strip())
-            if item is None:
-                raise ImportFailed(
-                    file, number, f"expected a numbered “[text](link)” entry, found “{line[:60]}”"
-                )
-            text_, link, contexts = item.groups()
-            if section == "sources":
-                if text_.strip().lower() == "cover image":
-                    covers.append(link)
+            summary.append(line)
+        elif section == "entries" and (entry := _ENTRY.match(line)):
+            links, names = _links(entry.group(1))
+            if not links:
+                warn(number, f"an entry with no “[text](link)”: “{line[:60]}”")
+            for link_text, target in links:
+                if target.startswith("//"):  # protocol-relative: the web page as https
+                    target = f"https:{target}"
+                if key := news_key(target):
+                    related.append((key, names))
+                elif not target.startswith(("http://", "https://")):
+                    warn(number, f"a link that is neither a news item nor a web page: {target}")
+                elif link_text.casefold() in _IMAGE_WORDS:
+                    covers.append(target)
                 else:
-                    sources.append((text_.strip(), link.strip()))
-            else:
-                if not link.startswith("/news/"):
-                    raise ImportFailed(
-                        file, number, f"a Related link must be a /news/ path: {link}"
-                    )
-                names = [c.strip() for c in (contexts or "").split(",") if c.strip()]
-                related.append((link, names))
+                    sources.append((link_text or target, target))
+        else:
+            warn(number, f"not understood, left out: “{line[:60]}”")
     if date is None:
         return None
     if not headline:
         raise ImportFailed(file, len(lines), "no “# headline” line after the date line")
     return Event(
-        key=f"{key_dir}{file.name}",
+        key=f"/news/{date.year}/{date.month}/{date.day}/{file.name}",
         file=file,
         date=date,
         topic=topic or "",
@@ -154,6 +195,7 @@ def parse_event(text: str, file: Path) -> Event | None:
         sources=sources,
         cover_images=covers,
         related=related,
+        warnings=warnings,
     )
 
 
@@ -176,7 +218,7 @@ def _apply_event(event: Event, investigation: Investigation, user) -> str:
     claim = services.claim_imported_from(investigation, event.key) or imported_record(
         Claim, investigation, event.uuid
     )
-    outcome = "skipped"
+    outcome = "unchanged"
     if claim is None:
         claim = services.claim_create(
             investigation=investigation,
@@ -207,7 +249,7 @@ def _apply_event(event: Event, investigation: Investigation, user) -> str:
         if url not in known:
             services.source_create(claim=claim, outlet=outlet, url=url, by=user)
             known.add(url)
-            outcome = "updated" if outcome == "skipped" else outcome
+            outcome = "updated" if outcome == "unchanged" else outcome
     linked = set(EvidenceItem.objects.filter(links__claim=claim).values_list("url", flat=True))
     for url in event.cover_images:
         if url not in linked:
@@ -221,7 +263,7 @@ def _apply_event(event: Event, investigation: Investigation, user) -> str:
                 by=user,
             )
             evidence_link_create(claim=claim, evidence=item, relation=Relation.CONTEXT, by=user)
-            outcome = "updated" if outcome == "skipped" else outcome
+            outcome = "updated" if outcome == "unchanged" else outcome
     services.imported_from_create(claim=claim, key=event.key)
     for path, _ in event.related:
         services.pending_relation_create(claim=claim, target_key=path)
@@ -250,14 +292,16 @@ def import_events(
             report.notes.append(f"{file}: not a news item (no date line), skipped")
         else:
             events.append(event)
+            for warning in event.warnings:
+                report.warn(warning)
     fold_topics(events)
+    seen: set[uuid.UUID] = set()
     with transaction.atomic():
         for number, event in enumerate(events, start=1):
-            setattr(
-                report,
-                outcome := _apply_event(event, investigation, user),
-                getattr(report, outcome) + 1,
-            )
+            outcome = _apply_event(event, investigation, user)
+            # The event's other file, in this same run: one claim, both files' sources.
+            report.count("merged" if event.uuid in seen else outcome)
+            seen.add(event.uuid)
             if progress:
                 progress(number, len(events))
         services.pending_relations_resolve(by=user)

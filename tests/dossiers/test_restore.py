@@ -74,7 +74,7 @@ def test_zip_round_trip_gives_the_same_content(demo, tmp_path):
 def test_restoring_twice_changes_nothing(demo, tmp_path):
     _export_zip(demo, tmp_path / "out.zip")
     counts = (Claim.objects.count(), EvidenceItem.objects.count(), Claimant.objects.count())
-    assert "1 skipped" in _restore(tmp_path / "out.zip")
+    assert "1 unchanged" in _restore(tmp_path / "out.zip")
     assert (Claim.objects.count(), EvidenceItem.objects.count(), Claimant.objects.count()) == counts
 
 

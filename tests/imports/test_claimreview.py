@@ -74,7 +74,7 @@ def test_a_list_and_idempotence(tmp_path):
                   reviewRating={"ratingValue": 1, "bestRating": 5, "worstRating": 1})  # fmt: skip
     assert "2 created" in _import(tmp_path, "list.json", [REVIEW, second])
     assert Claim.objects.get(statement="A second claim.").verdict == "refuted"
-    assert "0 created, 0 updated, 2 skipped" in _import(tmp_path, "list.json", [REVIEW, second])
+    assert "0 created, 0 updated, 2 unchanged" in _import(tmp_path, "list.json", [REVIEW, second])
     assert Claim.objects.count() == 2 and Claimant.objects.count() == 1
 
 
