@@ -6,16 +6,19 @@ Everything is read and checked first, then one transaction writes through the se
 from __future__ import annotations
 
 import datetime
+import functools
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims import services
-from claims.models import AttributionRole, Claim, Verdict
+from claims.models import AttributionRole, Claim, Claimant, Verdict
 from core.dates import DatePrecision, partial_date
 from core.importing import ImportFailed, ImportReport, imported_record, uuid_in
 from imports.events import EVENTS_NAMESPACE
@@ -101,6 +104,8 @@ def _urls(value) -> list[str]:
 
 
 def _from_json_ld(review: dict, where: str) -> ReviewedClaim:
+    if not isinstance(review, dict):
+        raise ValueError("an entry is not an object")
     if review.get("@type") != "ClaimReview":
         raise ValueError("not a ClaimReview")
     text = str(review.get("claimReviewed") or "").strip()
@@ -123,6 +128,8 @@ def _from_json_ld(review: dict, where: str) -> ReviewedClaim:
 
 
 def _from_search_api(claim: dict, review: dict, where: str) -> ReviewedClaim:
+    if not isinstance(claim, dict) or not isinstance(review, dict):
+        raise ValueError("a claim or its review is not an object")
     text = str(claim.get("text") or "").strip()
     if not text:
         raise ValueError("claim has no text")
@@ -140,30 +147,65 @@ def _from_search_api(claim: dict, review: dict, where: str) -> ReviewedClaim:
     )
 
 
-def parse_claimreview(data, file: Path) -> list[ReviewedClaim]:
-    """Every reviewed claim in a file: one ClaimReview, a list of them, or a fact-check
-    search API response ({"claims": [{"text", "claimant", "claimDate",
-    "claimReview": [...]}]})."""
+def _entries(data, file: Path):
+    """(index, a function reading that entry) for every entry of a file."""
+    if isinstance(data, dict) and isinstance(data.get("claims"), list):
+        for index, claim in enumerate(data["claims"], start=1):
+            where = f"{file}, claim {index}"
+            reviews = claim.get("claimReview") if isinstance(claim, dict) else [None]
+            for review in reviews or []:
+                yield index, functools.partial(_from_search_api, claim, review, where)
+    else:
+        for index, review in enumerate(data if isinstance(data, list) else [data], start=1):
+            yield index, functools.partial(_from_json_ld, review, f"{file}, entry {index}")
+
+
+def parse_claimreview(data, file: Path) -> tuple[list[ReviewedClaim], list[str]]:
+    """Every reviewed claim in a file (one ClaimReview, a list of them, or a fact-check
+    search API response: {"claims": [{"text", "claimant", "claimDate", "claimReview":
+    [...]}]}), and a problem for each entry that is not one ("entry 3: ...")."""
     found: list[ReviewedClaim] = []
-    try:
-        if isinstance(data, dict) and isinstance(data.get("claims"), list):
-            for index, claim in enumerate(data["claims"], start=1):
-                for review in claim.get("claimReview") or []:
-                    found.append(_from_search_api(claim, review, f"{file}, claim {index}"))
-        else:
-            entries = data if isinstance(data, list) else [data]
-            for index, review in enumerate(entries, start=1):
-                if not isinstance(review, dict):
-                    raise ValueError("an entry is not an object")
-                found.append(_from_json_ld(review, f"{file}, entry {index}"))
-    except (ValueError, AttributeError, TypeError) as error:
-        raise ImportFailed(file, 0, f"entry {len(found) + 1}: {error}") from None
-    return found
+    problems: list[str] = []
+    for index, read in _entries(data, file):
+        try:
+            found.append(read())
+        except (ValueError, AttributeError, TypeError) as error:
+            problems.append(f"entry {index}: {error}")
+    return found, problems
+
+
+# "NewsX, One India and Live Hindustan": fact-checkers often name several actors in one
+# field. Each becomes a claimant a person recognises; the field as published is kept whole
+# in the claim's details wherever it had to be split or cut.
+_ACTOR_SEPARATORS = re.compile(r"\s*(?:[,;/]|\band\b|&)\s*")
+
+
+def claimant_names(text: str) -> list[str]:
+    """The actors a claimant field names, each fit to be a claimant's name."""
+    limit = Claimant._meta.get_field("name").max_length
+    names = []
+    for part in _ACTOR_SEPARATORS.split(" ".join(text.split())):
+        part = part.strip(" .")
+        if part and part.casefold() not in {n.casefold() for n in names}:
+            names.append(part if len(part) <= limit else part[: limit - 1] + "…")
+    return names
+
+
+def _details(review: ReviewedClaim, names: list[str]) -> str:
+    """What a person must still be able to read whole: a statement longer than a claim's,
+    and a claimant field that had to be split or cut."""
+    lines = []
+    if Claim.shortened(review.text) != review.text.strip():
+        lines.append(review.text.strip())
+    if review.claimant and names != [" ".join(review.claimant.split())]:
+        lines.append(f"Claimant as given by {review.publisher}: {review.claimant}")
+    return "\n\n".join(lines)
 
 
 def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> str:
     uuid_ = uuid.uuid5(EVENTS_NAMESPACE, f"claimreview|{' '.join(review.text.split()).casefold()}")
     statement = Claim.shortened(review.text)
+    names = claimant_names(review.claimant)
     claim = imported_record(Claim, investigation, uuid_)
     rationale = f"{review.publisher}: “{review.textual_rating}”" + (
         f" ({review.review_url})" if review.review_url else ""
@@ -174,6 +216,7 @@ def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> 
             investigation=investigation,
             uuid=uuid_in(Claim, investigation, uuid_),
             statement=statement,
+            details=_details(review, names),
             made=partial_date(review.date, DatePrecision.DAY),
             verdict=review.verdict,
             verdict_rationale=rationale,
@@ -185,9 +228,9 @@ def _apply_review(review: ReviewedClaim, investigation: Investigation, user) -> 
             claim=claim, data={"verdict": review.verdict, "verdict_rationale": rationale}, by=user
         )
         outcome = "updated"
-    if review.claimant:
-        claimant = services.claimant_get_by_name(review.claimant) or services.claimant_create(
-            name=review.claimant, by=user
+    for name in names:
+        claimant = services.claimant_get_by_name(name) or services.claimant_create(
+            name=name, by=user
         )
         originator = AttributionRole.ORIGINATOR
         if not claim.attributions.filter(claimant=claimant, role=originator).exists():
@@ -220,8 +263,12 @@ def import_claimreview(
     investigation: Investigation,
     user,
     progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False,
 ) -> ImportReport:
-    """Import ClaimReview JSON-LD files into an investigation; all or nothing."""
+    """Import ClaimReview JSON-LD files into an investigation; all or nothing, unless
+    `skip_invalid`: then the valid entries are imported and each other one is named, with
+    its index and reason, in the report."""
+    report = ImportReport()
     reviews: list[ReviewedClaim] = []
     for path in paths:
         try:
@@ -232,11 +279,27 @@ def import_claimreview(
             raise ImportFailed(path, 0, "not UTF-8 text") from None
         except json.JSONDecodeError as error:
             raise ImportFailed(path, error.lineno, f"not valid JSON: {error.msg}") from None
-        reviews.extend(parse_claimreview(data, Path(path)))
-    report = ImportReport()
+        found, problems = parse_claimreview(data, Path(path))
+        if problems and not skip_invalid:
+            raise ImportFailed(path, 0, problems[0])
+        for problem in problems:
+            _skip(report, f"{path}, {problem}")
+        reviews.extend(found)
     with transaction.atomic():
         for number, review in enumerate(reviews, start=1):
-            report.count(_apply_review(review, investigation, user))
+            try:
+                with transaction.atomic():  # an entry refused leaves nothing behind
+                    report.count(_apply_review(review, investigation, user))
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                if not skip_invalid:
+                    raise ImportFailed(review.source, 0, reason) from None
+                _skip(report, f"{review.source}: {reason}")
             if progress:
                 progress(number, len(reviews))
     return report
+
+
+def _skip(report: ImportReport, note: str) -> None:
+    report.skipped += 1
+    report.notes.append(f"skipped {note}")

@@ -123,3 +123,67 @@ def test_a_progress_bar_is_shown(tmp_path):
     err = io.StringIO()
     call_command("import_claimreview", str(path), stdout=io.StringIO(), stderr=err)
     assert "] 2/2" in err.getvalue()
+
+
+LONG_CLAIMANT = (
+    "NewsX, One India, Live Hindustan's Deputy Chief Content Producer at Himanshu Jha and "
+    + "a very long list of further outlets that reported the same story " * 3
+).strip()
+
+
+def _search_api(*claims) -> dict:
+    return {
+        "claims": [
+            {
+                "text": text,
+                "claimant": claimant,
+                "claimDate": "2019-03-01T00:00:00Z",
+                "claimReview": [
+                    {"publisher": {"name": "Fact Crescendo"}, "url": f"https://fc.example/{n}",
+                     "textualRating": rating}
+                ],
+            }
+            for n, (text, claimant, rating) in enumerate(claims)
+        ]
+    }  # fmt: skip
+
+
+def test_a_long_claimant_naming_several_actors_imports_and_is_kept_whole(tmp_path):
+    assert len(LONG_CLAIMANT) > 250
+    data = _search_api(("A video shows the strike.", LONG_CLAIMANT, "FALSE"))
+    assert "1 created" in _import(tmp_path, "search.json", data)
+    claim = Claim.objects.get()
+    names = [a.claimant.name for a in claim.attributions.select_related("claimant")]
+    assert names[:3] == ["NewsX", "One India", "Live Hindustan's Deputy Chief Content Producer at"
+                         " Himanshu Jha"]  # fmt: skip
+    assert all(len(name) <= 200 for name in names)
+    assert f"Claimant as given by Fact Crescendo: {LONG_CLAIMANT}" in claim.details
+    assert claim.verdict == "refuted"  # "FALSE", in any case
+
+
+def test_an_invalid_entry_stops_the_import_in_one_line_or_is_skipped_and_named(tmp_path):
+    data = {"claims": [_search_api(("Fine.", "NewsX", "False"))["claims"][0], {"text": ""},
+                       _search_api(("Also fine.", "", "Misleading"))["claims"][0]]}  # fmt: skip
+    data["claims"][1]["claimReview"] = [{"textualRating": "False"}]
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_claimreview", str(path), stdout=io.StringIO())
+    assert str(refused.value) == f"Nothing was imported. {path}:0: entry 2: claim has no text"
+    assert not Claim.objects.exists()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_claimreview", str(path), "--skip-invalid", stdout=out, stderr=err)
+    assert "2 created" in out.getvalue() and "1 skipped" in out.getvalue()
+    assert f"skipped {path}, entry 2: claim has no text" in err.getvalue()
+    assert sorted(Claim.objects.values_list("verdict", flat=True)) == ["disputed", "refuted"]
+
+
+def test_a_value_the_services_refuse_is_one_readable_line_not_a_traceback(tmp_path):
+    data = _search_api(("Tanks crossed.", "NATO", "True"))
+    data["claims"][0]["claimReview"][0]["url"] = "not a web address"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_claimreview", str(path), stdout=io.StringIO())
+    assert str(refused.value) == f"Nothing was imported. {path}, claim 1:0: Enter a valid URL."
+    assert not Claim.objects.exists()

@@ -9,18 +9,27 @@ class Command(ImportCommand):
         "Import ClaimReview JSON-LD: one object, a list, or a fact-check search API response "
         "(claims[] with claimReview[]). Each becomes a claim with its claimant, a verdict "
         "from the rating (the original rating is kept), and the review and appearances as "
-        "sources. All or nothing; importing the same files again changes nothing."
+        "sources. All or nothing (see --skip-invalid); importing the same files again changes "
+        "nothing."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid entries and list each one skipped, with its reason",
+        )
         super().add_arguments(parser)
 
-    def run(self, *, files, **options) -> str:
+    def run(self, *, files, skip_invalid, **options) -> str:
         report = import_claimreview(
             files,
             investigation=options["investigation"],
             user=options["user"],
             progress=options["progress"],
+            skip_invalid=skip_invalid,
         )
+        for note in report.notes:
+            self.stderr.write(note)
         return f"Imported reviewed claims: {report}."
