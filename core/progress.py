@@ -1,30 +1,40 @@
-"""A text progress bar for management commands, on standard error."""
+"""Progress for management commands, on standard error: a real bar on a terminal (tqdm),
+and on anything else (a log, a pipe) a line at each tenth of the work at most, so that a
+run of thousands of items writes a dozen lines, not thousands."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 
+from tqdm import tqdm
+
+STEPS = 10  # lines written to a non-terminal over a whole run, at most
+
 
 def progress_bar(label: str = "", stream=None) -> Callable[[int, int], None]:
-    """A callback `(done, total)` that redraws one line; silent for a single step."""
+    """A callback `(done, total)`; silent for a single step."""
     out = stream or sys.stderr
-
-    def write(text: str) -> None:
-        # A command's self.stderr would end every write with a newline; a bar must not.
-        if hasattr(out, "ending"):
-            out.write(text, ending="")
-        else:
-            out.write(text)
+    # A command's self.stderr wraps the real stream and ends every write with a newline.
+    raw = getattr(out, "_out", out)
+    bar: tqdm | None = None
+    last_step = -1
 
     def show(done: int, total: int) -> None:
+        nonlocal bar, last_step
         if total < 2:
             return
-        width = 30
-        filled = round(width * done / total)
-        write(f"\r{label}[{'#' * filled}{'-' * (width - filled)}] {done}/{total}")
-        if done == total:
-            write("\n")
-        out.flush()
+        if raw.isatty():
+            if bar is None:
+                bar = tqdm(total=total, desc=label.strip() or None, file=raw, unit="item")
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+            return
+        step = done * STEPS // total
+        if step > last_step:
+            last_step = step
+            raw.write(f"{label}{done}/{total} ({100 * done // total}%)\n")
+            raw.flush()
 
     return show

@@ -122,7 +122,7 @@ def test_a_progress_bar_is_shown(tmp_path):
     path.write_text(json.dumps([REVIEW, second]), encoding="utf-8")
     err = io.StringIO()
     call_command("import_claimreview", str(path), stdout=io.StringIO(), stderr=err)
-    assert "] 2/2" in err.getvalue()
+    assert "2/2 (100%)" in err.getvalue()
 
 
 LONG_CLAIMANT = (
