@@ -436,6 +436,9 @@ class ImportedFrom(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="imported_from")
     key = models.CharField(max_length=500, unique=True)
+    # What the importer read from the file when it last applied it (a SHA-256 of what it
+    # parsed): the same digest again means nothing to do.
+    digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]

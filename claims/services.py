@@ -368,11 +368,22 @@ def claim_imported_from(investigation: Investigation, key: str) -> Claim | None:
     return found.claim if found else None
 
 
-def imported_from_create(*, claim: Claim, key: str) -> None:
-    """Remember that the file `key` (e.g. /news/2014/11/12/slug.md) made part of `claim`."""
-    ImportedFrom.objects.get_or_create(
-        key=_scoped_key(claim.investigation_id, key), defaults={"claim": claim}
+def imported_from_create(*, claim: Claim, key: str, digest: str = "") -> None:
+    """Remember that the file `key` (e.g. /news/2014/11/12/slug.md) made part of `claim`,
+    and the digest of what was read from it (see imported_digests)."""
+    ref, made = ImportedFrom.objects.get_or_create(
+        key=_scoped_key(claim.investigation_id, key), defaults={"claim": claim, "digest": digest}
     )
+    if not made and ref.digest != digest:
+        ImportedFrom.objects.filter(pk=ref.pk).update(digest=digest)
+
+
+def imported_digests(investigation: Investigation) -> dict[str, str]:
+    """{file key: digest} of every file already imported into `investigation`: an importer
+    leaves a file whose digest has not changed alone."""
+    prefix = _scoped_key(investigation.pk, "")
+    rows = ImportedFrom.objects.filter(key__startswith=prefix).exclude(digest="")
+    return {key.removeprefix(prefix): digest for key, digest in rows.values_list("key", "digest")}
 
 
 def pending_relation_create(*, claim: Claim, target_key: str) -> None:

@@ -7,6 +7,8 @@ any error nothing from the run is written, and the error names the file and the 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -74,6 +76,14 @@ class Event:
     @property
     def uuid(self) -> uuid.UUID:
         return event_uuid(self.date, self.statement)
+
+    @property
+    def digest(self) -> str:
+        """A SHA-256 of everything the import takes from the file: the same digest as last
+        time means the file has nothing new for its claim."""
+        read = [self.key, self.date.isoformat(), self.statement, self.summary, self.tags]
+        read += [self.sources, self.cover_images, [key for key, _ in self.related]]
+        return hashlib.sha256(json.dumps(read, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def tags(self) -> list[str]:
@@ -264,7 +274,7 @@ def _apply_event(event: Event, investigation: Investigation, user) -> str:
             )
             evidence_link_create(claim=claim, evidence=item, relation=Relation.CONTEXT, by=user)
             outcome = "updated" if outcome == "unchanged" else outcome
-    services.imported_from_create(claim=claim, key=event.key)
+    services.imported_from_create(claim=claim, key=event.key, digest=event.digest)
     for path, _ in event.related:
         services.pending_relation_create(claim=claim, target_key=path)
     return outcome
@@ -296,13 +306,20 @@ def import_events(
                 report.warn(warning)
     fold_topics(events)
     seen: set[uuid.UUID] = set()
+    applied = 0
     with transaction.atomic():
+        known = services.imported_digests(investigation)
         for number, event in enumerate(events, start=1):
-            outcome = _apply_event(event, investigation, user)
+            if known.get(event.key) == event.digest:
+                outcome = "unchanged"  # read as last time: its claim has it all already
+            else:
+                outcome = _apply_event(event, investigation, user)
+                applied += 1
             # The event's other file, in this same run: one claim, both files' sources.
             report.count("merged" if event.uuid in seen else outcome)
             seen.add(event.uuid)
             if progress:
                 progress(number, len(events))
-        services.pending_relations_resolve(by=user)
+        if applied:  # no new file, no new target for a pending relation
+            services.pending_relations_resolve(by=user)
     return report

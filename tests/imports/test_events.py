@@ -121,6 +121,38 @@ def test_importing_again_changes_nothing(tmp_path):
     assert EvidenceItem.objects.count() == 1 and Tag.objects.count() == 4
 
 
+def _queries_of_reimport(root: Path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert " 0 updated" in _import(root)
+    return len(queries)
+
+
+def test_importing_again_runs_the_same_queries_whatever_the_number_of_files(tmp_path):
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/13/b.md", ITEM_B)
+    _import(tmp_path)
+    two = _queries_of_reimport(tmp_path)
+    for n in range(1, 6):
+        item = ITEM_B.replace("13", str(n)).replace("later", str(n))
+        _write(tmp_path, f"2014/11/{n}/c{n}.md", item)
+    assert "5 created" in _import(tmp_path)
+    assert _queries_of_reimport(tmp_path) == two
+
+
+def test_a_file_changed_since_the_last_import_is_applied_again(tmp_path):
+    a = _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/13/b.md", ITEM_B)
+    _import(tmp_path)
+    a.write_text(ITEM_A.replace("3. [Reuters]", "3. [AP](http://apnews.com/x)\n4. [Reuters]"))
+    assert "0 created, 1 updated, 1 unchanged" in _import(tmp_path)
+    claim = Claim.objects.get(statement__startswith="Tanks")
+    assert "http://apnews.com/x" in set(claim.sources.values_list("url", flat=True))
+    assert "0 created, 0 updated, 2 unchanged" in _import(tmp_path)
+
+
 def test_an_event_published_with_and_without_its_topic_is_one_claim(tmp_path):
     _write(tmp_path, "2014/11/12/a.md", ITEM_A)
     prefixed = ITEM_A.replace("##### War in Donbass\n# Tanks", "# War in Donbass. Tanks")
