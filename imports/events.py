@@ -31,7 +31,7 @@ SKIPPED_NAMES = {"index.md", "readme.md"}
 
 
 # The date line, with one- or two-digit month and day, of any language edition.
-_DATE = re.compile(r"^### \[(\d{4})-(\d{1,2})-(\d{1,2})\]\(([^)]*)\)\s*$")
+_DATE = re.compile(r"^### \[(\d{4})-(\d{1,2})-(\d{1,2})\]\([^)]*\)\s*$")
 _TOPIC = re.compile(r"^#####\s+(.+?)\s*$")
 _HEADLINE = re.compile(r"^#\s+(.+?)\s*$")
 _HEADING = re.compile(r"^#{1,6}\s")
@@ -156,7 +156,7 @@ def parse_event(text: str, file: Path) -> Event | None:
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if match := _DATE.match(line):
-            year, month, day, _ = match.groups()
+            year, month, day = match.groups()
             try:
                 date = datetime.date(int(year), int(month), int(day))
             except ValueError:
