@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from claims.models import (
@@ -35,8 +36,14 @@ from claims.models import (
 )
 from core import history
 from core.dates import PartialDate
-from core.importing import imported_record
-from core.services import created, deleted, model_update, validated_save
+from core.importing import imported_records
+from core.services import (
+    created,
+    deleted,
+    model_update,
+    validated_create_many,
+    validated_save,
+)
 from investigations.models import Investigation
 
 User = AbstractBaseUser
@@ -105,13 +112,25 @@ def _tag_name(name: str) -> str:
     return name
 
 
+def tags_get_or_create(names: Iterable[str]) -> dict[str, Tag]:
+    """{name_key: tag} for these names (blank ones left out), the new ones created, in one
+    query for those that exist."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            name = _tag_name(name)
+            wanted.setdefault(name_key(name), name)
+    found = {tag.name_key: tag for tag in Tag.objects.filter(name_key__in=list(wanted))}
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = validated_save(Tag(name=name))
+    return found
+
+
 def tag_get_or_create(*, name: str) -> Tag:
     """The tag with this name regardless of case, created if it is new."""
     name = _tag_name(name)
-    existing = Tag.objects.filter(name_key=name_key(name)).first()
-    if existing is not None:
-        return existing
-    return validated_save(Tag(name=name))
+    return tags_get_or_create([name])[name_key(name)]
 
 
 def tag_create(*, name: str) -> Tag:
@@ -133,6 +152,31 @@ def tag_delete(*, tag: Tag) -> None:
 # Claims ------------------------------------------------------------------------------------
 
 
+def _claim(
+    *,
+    investigation: Investigation,
+    statement: str,
+    by: User,
+    details: str = "",
+    made: PartialDate | None = None,
+    verdict: str = Verdict.UNVERIFIED,
+    verdict_rationale: str = "",
+    uuid: Any = None,
+) -> Claim:
+    claim = Claim(
+        investigation=investigation,
+        statement=statement.strip(),
+        details=details,
+        made=made,
+        verdict=verdict,
+        verdict_rationale=verdict_rationale,
+        created_by=by,
+    )
+    if uuid is not None:
+        claim.uuid = uuid
+    return claim
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -148,20 +192,42 @@ def claim_create(
 ) -> Claim:
     """Create a claim in an investigation, with its context tags (created by name where
     new)."""
-    claim = Claim(
+    claim = _claim(
         investigation=investigation,
-        statement=statement.strip(),
+        statement=statement,
+        by=by,
         details=details,
         made=made,
         verdict=verdict,
         verdict_rationale=verdict_rationale,
-        created_by=by,
+        uuid=uuid,
     )
-    if uuid is not None:
-        claim.uuid = uuid
     validated_save(claim)
     claim.tags.set(_tags(tags))
     return created(claim, by=by)
+
+
+@transaction.atomic
+def claims_create_many(rows: list[dict[str, Any]], *, by: User) -> list[Claim]:
+    """Create many claims at once (importers): each row holds claim_create()'s arguments,
+    `by` aside. Checked as claim_create() checks one (see validated_create_many), written in
+    a few INSERTs, each recorded in the history with its tags."""
+    tags = tags_get_or_create(name for row in rows for name in row.get("tags", ()))
+    claims = [_claim(by=by, **{k: v for k, v in row.items() if k != "tags"}) for row in rows]
+
+    def tag(saved: list[Claim]) -> None:
+        through = Claim.tags.through
+        pairs = {
+            (claim.pk, tags[name_key(_tag_name(name))].pk)
+            for claim, row in zip(saved, rows, strict=True)
+            for name in row.get("tags", ())
+            if name.strip()
+        }
+        links = [through(claim_id=claim, tag_id=tag) for claim, tag in sorted(pairs)]
+        through.objects.bulk_create(links, batch_size=500)
+        prefetch_related_objects(saved, *Claim.HISTORY.many)
+
+    return validated_create_many(claims, by=by, then=tag)
 
 
 @transaction.atomic
@@ -182,7 +248,7 @@ def claim_update(
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
-    return [tag_get_or_create(name=name) for name in names if name.strip()]
+    return list(tags_get_or_create(names).values())
 
 
 def _change_many(claim: Claim, by: User, change) -> None:
@@ -228,6 +294,25 @@ def claim_related_add(*, claim: Claim, other: Claim, by: User) -> None:
 # Sources -----------------------------------------------------------------------------------
 
 
+def _source(
+    *,
+    claim: Claim,
+    outlet: str,
+    url: str,
+    title: str = "",
+    published_on: datetime.date | None = None,
+    archived_url: str = "",
+) -> Source:
+    return Source(
+        claim=claim,
+        outlet=outlet.strip(),
+        url=url.strip(),
+        title=title.strip(),
+        published_on=published_on,
+        archived_url=archived_url.strip(),
+    )
+
+
 @transaction.atomic
 def source_create(
     *,
@@ -240,15 +325,22 @@ def source_create(
     archived_url: str = "",
 ) -> Source:
     """Add a source to a claim; the same URL twice on one claim is refused."""
-    source = Source(
+    source = _source(
         claim=claim,
-        outlet=outlet.strip(),
-        url=url.strip(),
-        title=title.strip(),
+        outlet=outlet,
+        url=url,
+        title=title,
         published_on=published_on,
-        archived_url=archived_url.strip(),
+        archived_url=archived_url,
     )
     return created(validated_save(source), by=by)
+
+
+@transaction.atomic
+def sources_create_many(rows: list[dict[str, Any]], *, by: User) -> list[Source]:
+    """Add many sources at once (importers), each row holding source_create()'s arguments,
+    `by` aside; see validated_create_many. The caller leaves out URLs a claim has."""
+    return validated_create_many([_source(**row) for row in rows], by=by)
 
 
 @transaction.atomic
@@ -370,7 +462,7 @@ def claim_imported_from(investigation: Investigation, key: str) -> Claim | None:
 
 def imported_from_create(*, claim: Claim, key: str, digest: str = "") -> None:
     """Remember that the file `key` (e.g. /news/2014/11/12/slug.md) made part of `claim`,
-    and the digest of what was read from it (see imported_digests)."""
+    and the digest of what was read from it (see imported_from_get)."""
     ref, made = ImportedFrom.objects.get_or_create(
         key=_scoped_key(claim.investigation_id, key), defaults={"claim": claim, "digest": digest}
     )
@@ -378,12 +470,24 @@ def imported_from_create(*, claim: Claim, key: str, digest: str = "") -> None:
         ImportedFrom.objects.filter(pk=ref.pk).update(digest=digest)
 
 
-def imported_digests(investigation: Investigation) -> dict[str, str]:
-    """{file key: digest} of every file already imported into `investigation`: an importer
-    leaves a file whose digest has not changed alone."""
+def imported_from_create_many(rows: Iterable[tuple[Claim, str, str]]) -> None:
+    """imported_from_create() for many (claim, key, digest) at once, for files no claim was
+    made from yet (see imported_from_get)."""
+    refs = [
+        ImportedFrom(claim=claim, key=_scoped_key(claim.investigation_id, key), digest=digest)
+        for claim, key, digest in rows
+    ]
+    ImportedFrom.objects.bulk_create(refs, batch_size=500)
+
+
+def imported_from_get(investigation: Investigation, keys: Iterable[str]) -> dict[str, ImportedFrom]:
+    """{file key: what was imported from it} for those of `keys` already imported into
+    `investigation`, in one query: `claim_id`, and `digest`, a digest of what was read (an
+    importer leaves a file whose digest has not changed alone)."""
     prefix = _scoped_key(investigation.pk, "")
-    rows = ImportedFrom.objects.filter(key__startswith=prefix).exclude(digest="")
-    return {key.removeprefix(prefix): digest for key, digest in rows.values_list("key", "digest")}
+    scoped = [_scoped_key(investigation.pk, key) for key in keys]
+    rows = ImportedFrom.objects.filter(key__in=scoped).only("key", "claim_id", "digest")
+    return {row.key.removeprefix(prefix): row for row in rows}
 
 
 def pending_relation_create(*, claim: Claim, target_key: str) -> None:
@@ -394,24 +498,76 @@ def pending_relation_create(*, claim: Claim, target_key: str) -> None:
     )
 
 
+def pending_relations_create_many(rows: Iterable[tuple[Claim, str]]) -> None:
+    """pending_relation_create() for many (claim, target key) at once."""
+    pending = [
+        PendingRelation(claim=claim, target_key=_scoped_key(claim.investigation_id, key))
+        for claim, key in rows
+    ]
+    PendingRelation.objects.bulk_create(pending, batch_size=500, ignore_conflicts=True)
+
+
 @transaction.atomic
-def pending_relations_resolve(*, by: User) -> int:
-    """Link every pending relation whose target now exists in its claim's investigation.
-    Returns how many were linked."""
-    linked = 0
-    for relation in PendingRelation.objects.select_related("claim__investigation"):
-        claim = relation.claim
+def pending_relations_resolve(*, by: User, investigation: Investigation | None = None) -> int:
+    """Link every pending relation (of `investigation`'s claims, or of all) whose target now
+    exists in its claim's investigation, a thousand at a time. Returns how many claims were
+    linked to another."""
+    pending = PendingRelation.objects.order_by("pk")
+    if investigation is not None:
+        pending = pending.filter(claim__investigation=investigation)
+    linked, last = 0, 0
+    while chunk := list(pending.filter(pk__gt=last).select_related("claim__investigation")[:1000]):
+        linked += _relations_resolve(chunk, by)
+        last = chunk[-1].pk
+    return linked
+
+
+def _relations_resolve(pending: list[PendingRelation], by: User) -> int:
+    """Resolve some pending relations: claim_related_add() in bulk, with its rule, its
+    history (one entry per claim that gains related claims) and both directions."""
+    files = ImportedFrom.objects.filter(key__in=[p.target_key for p in pending])
+    targets = {(None, key): claim for key, claim in files.values_list("key", "claim_id")}
+    named: dict[int, list[PendingRelation]] = {}
+    for relation in pending:
+        if relation.target_key.startswith("uuid:"):
+            named.setdefault(relation.claim.investigation_id, []).append(relation)
+    for place, relations in named.items():
+        uuids = [uuid_module.UUID(p.target_key.removeprefix("uuid:")) for p in relations]
+        found = imported_records(Claim, relations[0].claim.investigation, uuids)
+        targets.update({(place, f"uuid:{uuid}"): claim.pk for uuid, claim in found.items()})
+
+    def target(relation: PendingRelation) -> int | None:
         if relation.target_key.startswith("uuid:"):
             uuid = uuid_module.UUID(relation.target_key.removeprefix("uuid:"))
-            target = imported_record(Claim, claim.investigation, uuid)
-        else:
-            ref = ImportedFrom.objects.filter(key=relation.target_key).select_related("claim")
-            found = ref.first()
-            target = found.claim if found else None
-        if target is None:
-            continue
-        if target.pk != claim.pk and not claim.related.filter(pk=target.pk).exists():
-            claim_related_add(claim=claim, other=target, by=by)
-            linked += 1
-        PendingRelation.objects.filter(pk=relation.pk).delete()
-    return linked
+            return targets.get((relation.claim.investigation_id, f"uuid:{uuid}"))
+        return targets.get((None, relation.target_key))
+
+    resolved = {p.pk: target(p) for p in pending if target(p) is not None}
+    wanted: set[tuple[int, int]] = set()
+    for p in pending:  # a pair named both ways is one relation, recorded on the first
+        pair = (p.claim_id, resolved.get(p.pk, p.claim_id))
+        if pair[0] != pair[1] and pair[::-1] not in wanted:
+            wanted.add(pair)
+    through = Claim.related.through
+    have = through.objects.filter(
+        from_claim_id__in={a for a, _ in wanted}, to_claim_id__in={b for _, b in wanted}
+    )
+    wanted -= set(have.values_list("from_claim_id", "to_claim_id"))
+    others = Claim.objects.in_bulk({b for _, b in wanted})
+    gaining: dict[int, list[Claim]] = {}
+    for a, b in sorted(wanted):
+        gaining.setdefault(a, []).append(others[b])
+    claims = {p.claim_id: p.claim for p in pending if p.claim_id in gaining}
+    for pk, claim in claims.items():
+        _refuse_self(claim, gaining[pk])
+    prefetch_related_objects(list(claims.values()), *Claim.HISTORY.many)
+    before = {pk: history.snapshot(claim) for pk, claim in claims.items()}
+    rows = [through(from_claim_id=a, to_claim_id=b) for a, b in wanted]
+    rows += [through(from_claim_id=b, to_claim_id=a) for a, b in wanted]
+    through.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    for claim in claims.values():
+        claim._prefetched_objects_cache = {}
+    prefetch_related_objects(list(claims.values()), *Claim.HISTORY.many)
+    history.record_many(((claim, before[pk], None) for pk, claim in claims.items()), user=by)
+    PendingRelation.objects.filter(pk__in=list(resolved)).delete()
+    return len(wanted)

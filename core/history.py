@@ -10,14 +10,15 @@ one). `verify()` walks the chain.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import GENESIS_HASH, HistoryEntry, HistoryHead
 
@@ -56,15 +57,42 @@ def _tracked(instance: models.Model) -> Tracked:
         raise TypeError(f"{name} declares no HISTORY: it is not tracked.") from None
 
 
-def _value(instance: models.Model, field: models.Field) -> Any:
+class Column(NamedTuple):
+    field: models.Field
+    label: str
+    choices: dict[Any, str] | None
+    many: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _columns(model: type[models.Model], language: str | None) -> tuple[Column, ...]:
+    """What a snapshot of `model` holds, with its labels in the active language (computed
+    once: translating every label of every record is most of a bulk import's time)."""
+    tracked = model.HISTORY
+    skipped = _ALWAYS_SKIPPED | tracked.skip
+    columns = []
+    for field in model._meta.concrete_fields:
+        if field.name not in skipped:
+            choices = {k: str(v) for k, v in field.flatchoices} if field.choices else None
+            columns.append(Column(field, str(field.verbose_name).capitalize(), choices, False))
+    for name in tracked.many:
+        field = model._meta.get_field(name)
+        columns.append(Column(field, str(field.verbose_name).capitalize(), None, True))
+    return tuple(columns)
+
+
+def _value(instance: models.Model, column: Column) -> Any:
+    field = column.field
+    if column.many:
+        return sorted(str(related) for related in getattr(instance, field.name).all())
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
     if field.is_relation:
         related = getattr(instance, field.name)
         return f"{related} (#{value})"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+    if column.choices is not None:
+        return column.choices.get(value, str(value))
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (bool, int, float, str)):
@@ -75,18 +103,9 @@ def _value(instance: models.Model, field: models.Field) -> Any:
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's meaningful values, by field label, as JSON-friendly values; its declared
     many-to-many fields as sorted lists of names."""
-    tracked = _tracked(instance)
-    skipped = _ALWAYS_SKIPPED | tracked.skip
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.name not in skipped:
-            values[str(field.verbose_name).capitalize()] = _value(instance, field)
-    for name in tracked.many:
-        field = instance._meta.get_field(name)
-        values[str(field.verbose_name).capitalize()] = sorted(
-            str(related) for related in getattr(instance, name).all()
-        )
-    return values
+    _tracked(instance)
+    columns = _columns(type(instance), translation.get_language())
+    return {column.label: _value(instance, column) for column in columns}
 
 
 def _pages(instance: models.Model) -> dict[str, int | None]:
@@ -122,6 +141,54 @@ def _hashed_fields(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
+def _change(
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    deleted: bool,
+) -> tuple[str, dict[str, Any]] | None:
+    """The action and the changed values of one change; None when nothing changed."""
+    if after is None and not deleted:
+        after = snapshot(instance)
+    if deleted:
+        return "deleted", {k: [v, None] for k, v in (before or {}).items() if v}
+    if before is None:
+        return "created", {k: [None, v] for k, v in after.items() if v not in (None, [])}
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    return ("changed", changes) if changes else None
+
+
+def _append(changes: list[tuple[models.Model, str, dict[str, Any]]], user) -> list[HistoryEntry]:
+    """Append entries to the chain, in order, in one step."""
+    if not changes:
+        return []
+    with transaction.atomic():
+        # One writer at a time appends: the head row is locked until commit.
+        head, _ = HistoryHead.objects.select_for_update().get_or_create(pk=1)
+        entries = []
+        for instance, action, values in changes:
+            entry = HistoryEntry(
+                seq=head.seq + 1,
+                # Microseconds kept exactly as stored, so the hash can be recomputed.
+                at=timezone.now(),
+                user_id=getattr(user, "pk", None),
+                username=getattr(user, "username", "") or "",
+                action=action,
+                model=instance._meta.label_lower,
+                object_id=instance.pk,
+                object_repr=str(instance)[:300],
+                changes=values,
+                prev_hash=head.hash,
+                **_pages(instance),
+            )
+            entry.hash = entry_hash(_hashed_fields(entry))
+            entries.append(entry)
+            head.seq, head.hash = entry.seq, entry.hash
+        HistoryEntry.objects.bulk_create(entries, batch_size=500)
+        head.save(update_fields=["seq", "hash"])
+    return entries
+
+
 def record(
     *,
     instance: models.Model,
@@ -131,39 +198,22 @@ def record(
     deleted: bool = False,
 ) -> HistoryEntry | None:
     """Append one change to the chain; nothing is written when nothing changed."""
-    if after is None and not deleted:
-        after = snapshot(instance)
-    if deleted:
-        action, changes = "deleted", {k: [v, None] for k, v in (before or {}).items() if v}
-    elif before is None:
-        action, changes = "created", {k: [None, v] for k, v in after.items() if v not in (None, [])}
-    else:
-        action = "changed"
-        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-        if not changes:
-            return None
-    with transaction.atomic():
-        # One writer at a time appends: the head row is locked until commit.
-        head, _ = HistoryHead.objects.select_for_update().get_or_create(pk=1)
-        entry = HistoryEntry(
-            seq=head.seq + 1,
-            # Microseconds kept exactly as stored, so the hash can be recomputed.
-            at=timezone.now(),
-            user_id=getattr(user, "pk", None),
-            username=getattr(user, "username", "") or "",
-            action=action,
-            model=instance._meta.label_lower,
-            object_id=instance.pk,
-            object_repr=str(instance)[:300],
-            changes=changes,
-            prev_hash=head.hash,
-            **_pages(instance),
-        )
-        entry.hash = entry_hash(_hashed_fields(entry))
-        entry.save()
-        head.seq, head.hash = entry.seq, entry.hash
-        head.save(update_fields=["seq", "hash"])
-    return entry
+    change = _change(instance, before, after, deleted)
+    if change is None:
+        return None
+    return _append([(instance, *change)], user)[0]
+
+
+def record_many(
+    changes: Iterable[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]], *, user
+) -> list[HistoryEntry]:
+    """Append many changes, (instance, before, after) each as in record(), by one user, in
+    one step: the same entries record() would write one by one, in the order given."""
+    made = []
+    for instance, before, after in changes:
+        if (change := _change(instance, before, after, deleted=False)) is not None:
+            made.append((instance, *change))
+    return _append(made, user)
 
 
 @dataclass(frozen=True)

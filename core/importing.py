@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,13 +62,34 @@ def _derived(uuid: uuid_module.UUID, investigation) -> uuid_module.UUID:
     return uuid_module.uuid5(uuid, f"investigation:{investigation.pk}")
 
 
+def uuids_in(
+    model: type[models.Model], investigation, uuids: Iterable[uuid_module.UUID]
+) -> dict[uuid_module.UUID, uuid_module.UUID]:
+    """{UUID: the UUID a new imported record of `model` gets in `investigation`}, in one
+    query."""
+    uuids = set(uuids)
+    others = model._default_manager.filter(uuid__in=uuids).exclude(investigation=investigation)
+    taken = set(others.values_list("uuid", flat=True))
+    return {uuid: _derived(uuid, investigation) if uuid in taken else uuid for uuid in uuids}
+
+
 def uuid_in(model: type[models.Model], investigation, uuid: uuid_module.UUID) -> uuid_module.UUID:
     """The UUID a new imported record of `model` gets in `investigation`."""
-    taken = model._default_manager.filter(uuid=uuid).exclude(investigation=investigation)
-    return _derived(uuid, investigation) if taken.exists() else uuid
+    return uuids_in(model, investigation, [uuid])[uuid]
+
+
+def imported_records(model: type[models.Model], investigation, uuids: Iterable[uuid_module.UUID]):
+    """{UUID: the record an importer made in `investigation` under it (see uuid_in)} for
+    those of `uuids` that have one, in one query."""
+    derived = {_derived(uuid, investigation): uuid for uuid in uuids}
+    candidates = [*derived.values(), *derived]
+    found = model._default_manager.filter(investigation=investigation, uuid__in=candidates)
+    records = {}
+    for record in found.select_related("investigation"):
+        records.setdefault(derived.get(record.uuid, record.uuid), record)
+    return records
 
 
 def imported_record(model: type[models.Model], investigation, uuid: uuid_module.UUID):
     """The record an importer made in `investigation` under `uuid` (see uuid_in), or None."""
-    candidates = [uuid, _derived(uuid, investigation)]
-    return model._default_manager.filter(investigation=investigation, uuid__in=candidates).first()
+    return imported_records(model, investigation, [uuid]).get(uuid)

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from core import history
 from core.dates import PartialDate
-from core.services import created, deleted, model_update, validated_save
+from core.services import (
+    created,
+    deleted,
+    model_update,
+    validated_create_many,
+    validated_save,
+)
 from evidence import intake as pipeline
 from evidence.models import (
     CustodyAction,
@@ -88,8 +94,21 @@ def custody_record(
     detail: str = "",
 ) -> CustodyEvent:
     """Append an entry to an item's chain of custody (its stored hash unless given)."""
+    event = _custody(item=item, action=action, by=by, sha256=sha256, detail=detail)
+    event.save()
+    return event
+
+
+def _custody(
+    *,
+    item: EvidenceItem,
+    action: str,
+    by: AbstractBaseUser | None,
+    sha256: str | None = None,
+    detail: str = "",
+) -> CustodyEvent:
     limit = CustodyEvent._meta.get_field("detail").max_length
-    return CustodyEvent.objects.create(
+    return CustodyEvent(
         evidence=item,
         action=action,
         user=by,
@@ -114,6 +133,24 @@ def _describe(metadata: dict) -> str:
         if gps := exif.get("gps"):
             parts.append(f"GPS {gps['latitude']}, {gps['longitude']}")
     return "; ".join(p for p in parts if p)
+
+
+def _evidence_item(*, by: AbstractBaseUser, uuid: Any = None, **fields: Any) -> EvidenceItem:
+    """A new item from evidence_create()'s fields (no file), not saved yet."""
+    for name in ("title", "url", "location_name"):
+        fields[name] = fields.get(name, "").strip()
+    item = EvidenceItem(created_by=by, **fields)
+    if uuid is not None:
+        item.uuid = uuid
+    return item
+
+
+@transaction.atomic
+def evidence_create_many(rows: list[dict[str, Any]], *, by: AbstractBaseUser) -> list[EvidenceItem]:
+    """Create many items known by their address only, no file (importers): each row holds
+    evidence_create()'s arguments, `by` aside, without file. Checked as evidence_create()
+    checks one (see validated_create_many); each starts pending review."""
+    return validated_create_many([_evidence_item(by=by, **row) for row in rows], by=by)
 
 
 @transaction.atomic
@@ -146,26 +183,25 @@ def evidence_create(
     The item starts pending review. A refused file raises ValidationError on "file"; a file
     already stored raises DuplicateEvidence. Either way nothing is written.
     """
-    item = EvidenceItem(
+    item = _evidence_item(
         investigation=investigation,
         kind=kind,
-        title=title.strip(),
+        title=title,
+        by=by,
         description=description,
-        url=url.strip(),
+        url=url,
         provider=provider,
         event=event,
         captured=captured,
         published=published,
         collected_on=collected_on,
-        location_name=location_name.strip(),
+        location_name=location_name,
         latitude=latitude,
         longitude=longitude,
         location_precision=location_precision,
         is_graphic=is_graphic,
-        created_by=by,
+        uuid=uuid,
     )
-    if uuid is not None:
-        item.uuid = uuid
     # Validate the record before the file is read, so a bad form costs no intake.
     item.full_clean()
     if file is None and received is None:
@@ -391,13 +427,26 @@ def evidence_link_create(
         created_by=by,
     )
     created(validated_save(link), by=by)
-    custody_record(
-        item=evidence,
-        action=CustodyAction.LINKED,
-        by=by,
-        detail=f"{link.get_relation_display()} claim #{claim.pk}: {claim.statement}",
-    )
+    _custody_linked(link, by).save()
     return link
+
+
+@transaction.atomic
+def evidence_links_create_many(rows: list[dict[str, Any]], *, by: AbstractBaseUser) -> None:
+    """Make many links at once (importers), each row holding evidence_link_create()'s
+    arguments, `by` aside: checked as one is (see validated_create_many), each recorded
+    in the history and in its item's chain of custody. The caller leaves out pairs that
+    are linked already."""
+    links = [EvidenceLink(created_by=by, **row) for row in rows]
+    validated_create_many(links, by=by)
+    custody = [_custody_linked(link, by) for link in links]
+    CustodyEvent.objects.bulk_create(custody, batch_size=500)
+
+
+def _custody_linked(link: EvidenceLink, by: AbstractBaseUser) -> CustodyEvent:
+    claim = link.claim
+    detail = f"{link.get_relation_display()} claim #{claim.pk}: {claim.statement}"
+    return _custody(item=link.evidence, action=CustodyAction.LINKED, by=by, detail=detail)
 
 
 @transaction.atomic

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -21,9 +22,22 @@ from django.db import transaction
 from claims import services
 from claims.models import Claim
 from core.dates import PartialDate
-from core.importing import ImportFailed, ImportReport, imported_record, text_line, uuid_in
+from core.importing import (
+    ImportFailed,
+    ImportReport,
+    imported_record,
+    imported_records,
+    text_line,
+    uuid_in,
+    uuids_in,
+)
 from evidence.models import EvidenceItem, EvidenceKind, Relation
-from evidence.services import evidence_create, evidence_link_create
+from evidence.services import (
+    evidence_create,
+    evidence_create_many,
+    evidence_link_create,
+    evidence_links_create_many,
+)
 from investigations.models import Investigation
 
 EVENTS_NAMESPACE = uuid.UUID("2f0b9a8e-49f6-4c7b-9a2b-6c1c1f0e7d55")
@@ -100,22 +114,32 @@ def event_uuid(date: datetime.date, statement: str) -> uuid.UUID:
     return uuid.uuid5(EVENTS_NAMESPACE, f"{date.isoformat()}|{normal}")
 
 
-def fold_topics(events: list[Event]) -> None:
-    """The portal publishes an event twice: "Topic. Headline" (or "Topic: Headline") and,
-    with a topic line, plain "Headline". Where both are in the run, the prefixed one's
-    statement loses its topic, so the two become one claim."""
-    by_day: dict[datetime.date, set[str]] = {}
-    for event in events:
-        by_day.setdefault(event.date, set()).add(event.headline.strip())
-    for event in events:
+class Headlines:
+    """The headlines of each day of a run, kept as hashes (a few bytes each, not the text),
+    for fold_topic()."""
+
+    def __init__(self) -> None:
+        self.by_day: dict[datetime.date, set[int]] = {}
+
+    def add(self, event: Event) -> None:
+        self.by_day.setdefault(event.date, set()).add(hash(event.headline.strip()))
+
+    def fold_topic(self, event: Event) -> None:
+        """The portal publishes an event twice: "Topic. Headline" (or "Topic: Headline")
+        and, with a topic line, plain "Headline". Where the plain one is a headline of the
+        same day in the run, the prefixed one's statement loses its topic (the longest
+        such prefix), so the two become one claim."""
         headline = event.headline.strip()
-        for other in by_day[event.date]:
-            if len(other) < len(headline) and headline.endswith(other):
-                prefix = headline[: -len(other)]
-                if prefix.endswith((". ", ": ")) and len(prefix) > 2:
-                    event.topic = event.topic or prefix[:-2]
-                    event.headline = other
-                    break
+        day = self.by_day.get(event.date, set())
+        for match in _TOPIC_END.finditer(headline):
+            prefix, rest = headline[: match.end()], headline[match.end() :]
+            if len(prefix) > 2 and rest and hash(rest) in day:
+                event.topic = event.topic or prefix[:-2]
+                event.headline = rest
+                return
+
+
+_TOPIC_END = re.compile(r"[.:] ")
 
 
 def _links(entry: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -209,21 +233,35 @@ def parse_event(text: str, file: Path) -> Event | None:
     )
 
 
-def event_files(paths: Iterable[Path]) -> list[Path]:
-    """Markdown files named directly, or found in folders (recursively), in a stable order."""
-    found: list[Path] = []
+def event_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Markdown files named directly, or found in folders (recursively), in a stable order:
+    each folder's entries by name. Walked as they are read, so a million files are never
+    listed in memory at once."""
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            yield from _walk(path)
         elif path.is_file():
-            found.append(path)
+            if path.name.lower() not in SKIPPED_NAMES:  # named: any extension
+                yield path
         else:
             raise ImportFailed(path, 0, "no such file or folder")
-    return [p for p in found if p.name.lower() not in SKIPPED_NAMES]
 
 
-def _apply_event(event: Event, investigation: Investigation, user) -> str:
-    """Create or update the claim of one news item; returns created, updated or skipped."""
+def _walk(folder: Path) -> Iterator[Path]:
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        if entry.is_dir(follow_symlinks=False):  # a linked folder could loop
+            yield from _walk(Path(entry.path))
+        elif entry.is_file() and _is_item_name(entry.name):
+            yield Path(entry.path)
+
+
+def _is_item_name(name: str) -> bool:
+    return name.endswith(".md") and name.lower() not in SKIPPED_NAMES
+
+
+def _apply_event(event: Event, investigation: Investigation, user) -> tuple[str, Claim]:
+    """Create or update the claim of one news item; returns the claim and created, updated
+    or unchanged."""
     statement = event.statement
     claim = services.claim_imported_from(investigation, event.key) or imported_record(
         Claim, investigation, event.uuid
@@ -277,7 +315,20 @@ def _apply_event(event: Event, investigation: Investigation, user) -> str:
     services.imported_from_create(claim=claim, key=event.key, digest=event.digest)
     for path, _ in event.related:
         services.pending_relation_create(claim=claim, target_key=path)
-    return outcome
+    return outcome, claim
+
+
+def read_event(file: Path) -> Event | None:
+    """The news item in a file, or None for a file that is not one; ImportFailed for one
+    that cannot be read."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(file, text_line(file, error.start), "not UTF-8 text") from None
+    return parse_event(text, file)
+
+
+BATCH = 500  # news items written together
 
 
 def import_events(
@@ -287,39 +338,150 @@ def import_events(
     user,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import Current Events news items into an investigation; all or nothing."""
-    files = event_files(paths)
+    """Import Current Events news items into an investigation; all or nothing.
+
+    Two passes, so that memory does not grow with the number of files: the first reads and
+    checks every file and keeps only each day's headlines (to fold topics); the second
+    reads the files again and writes them BATCH at a time, in one transaction.
+    """
     report = ImportReport()
-    events = []
-    for file in files:  # every file is read and checked before anything is written
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise ImportFailed(file, text_line(file, error.start), "not UTF-8 text") from None
-        event = parse_event(text, file)
+    items = 0
+    headlines = Headlines()
+    for file in event_files(paths):
+        event = read_event(file)
         if event is None:
             report.skipped += 1
             report.notes.append(f"{file}: not a news item (no date line), skipped")
-        else:
-            events.append(event)
-            for warning in event.warnings:
-                report.warn(warning)
-    fold_topics(events)
-    seen: set[uuid.UUID] = set()
-    applied = 0
+            continue
+        items += 1
+        headlines.add(event)
+        for warning in event.warnings:
+            report.warn(warning)
+    writer = _Writer(investigation, user, report)
     with transaction.atomic():
-        known = services.imported_digests(investigation)
-        for number, event in enumerate(events, start=1):
-            if known.get(event.key) == event.digest:
-                outcome = "unchanged"  # read as last time: its claim has it all already
-            else:
-                outcome = _apply_event(event, investigation, user)
-                applied += 1
-            # The event's other file, in this same run: one claim, both files' sources.
-            report.count("merged" if event.uuid in seen else outcome)
-            seen.add(event.uuid)
-            if progress:
-                progress(number, len(events))
-        if applied:  # no new file, no new target for a pending relation
-            services.pending_relations_resolve(by=user)
+        batch: list[Event] = []
+        number = 0
+        for file in event_files(paths):
+            if (event := read_event(file)) is None:
+                continue
+            number += 1
+            headlines.fold_topic(event)
+            batch.append(event)
+            if len(batch) == BATCH:
+                writer.write(batch)
+
+                batch = []
+                if progress:
+                    progress(number, items)
+        writer.write(batch)
+        if progress and batch:
+            progress(number, items)
+        if writer.applied:  # no new file, no new target for a pending relation
+            services.pending_relations_resolve(by=user, investigation=investigation)
     return report
+
+
+class _Writer:
+    """Writes batches of news items: new claims in bulk, through the services' bulk forms;
+    a file whose claim exists already (changed since the last run, or another file of the
+    same event) through the services one by one; an unchanged file not at all."""
+
+    def __init__(self, investigation: Investigation, user, report: ImportReport) -> None:
+        self.investigation, self.user, self.report = investigation, user, report
+        # Claims after this one were made in this run: another file of their event merges.
+        last = Claim.objects.order_by("-pk").values_list("pk", flat=True).first()
+        self.made_before = last or 0
+        self.applied = 0
+
+    def write(self, events: list[Event]) -> None:
+        if not events:
+            return
+        known = services.imported_from_get(self.investigation, [e.key for e in events])
+        unknown = {e.uuid for e in events if e.key not in known}
+        existing = imported_records(Claim, self.investigation, unknown)
+        new: dict[uuid.UUID, Event] = {}
+        keys: set[str] = set()
+        outcomes: list[str | None] = []
+        for event in events:
+            ref = known.get(event.key)
+            if ref is not None and ref.digest == event.digest:
+                outcomes.append("unchanged")  # read as last time: its claim has it all
+            elif (
+                ref is None
+                and event.uuid not in existing
+                and event.uuid not in new
+                and (event.key not in keys)
+            ):
+                new[event.uuid] = event
+                keys.add(event.key)
+                outcomes.append("created")
+            else:
+                outcomes.append(None)  # applied one by one, once the new ones exist
+        self._create(list(new.values()))
+        for event, outcome in zip(events, outcomes, strict=True):
+            if outcome != "unchanged":
+                self.applied += 1
+            if outcome is None:
+                outcome, claim = _apply_event(event, self.investigation, self.user)
+                if outcome != "created" and claim.pk > self.made_before:
+                    # The event's other file, in this same run: one claim, both files'.
+                    outcome = "merged"
+            self.report.count(outcome)
+
+    def _create(self, events: list[Event]) -> None:
+        if not events:
+            return
+        place, by = self.investigation, self.user
+        uuids = uuids_in(Claim, place, [event.uuid for event in events])
+        rows = [
+            {
+                "investigation": place,
+                "uuid": uuids[event.uuid],
+                "statement": event.statement,
+                "details": event.summary,
+                "made": PartialDate(event.date),
+                "tags": event.tags,
+            }
+            for event in events
+        ]
+        claims = services.claims_create_many(rows, by=by)
+        made = list(zip(claims, events, strict=True))
+        sources = [
+            {"claim": claim, "outlet": outlet, "url": url}
+            for claim, event in made
+            for url, outlet in _by_url(event.sources).items()
+        ]
+        services.sources_create_many(sources, by=by)
+        covers = [
+            (claim, url) for claim, event in made for url in dict.fromkeys(event.cover_images)
+        ]
+        items = evidence_create_many(
+            [
+                {
+                    "investigation": place,
+                    "kind": EvidenceKind.PHOTO,
+                    # The picture is known by its address only: nothing is fetched.
+                    "title": EvidenceItem.shortened_title(f"Cover image: {claim.statement}"),
+                    "url": url,
+                }
+                for claim, url in covers
+            ],
+            by=by,
+        )
+        links = [
+            {"claim": claim, "evidence": item, "relation": Relation.CONTEXT}
+            for (claim, _), item in zip(covers, items, strict=True)
+        ]
+        evidence_links_create_many(links, by=by)
+        services.imported_from_create_many((claim, e.key, e.digest) for claim, e in made)
+        services.pending_relations_create_many(
+            (claim, path) for claim, event in made for path, _ in event.related
+        )
+
+
+def _by_url(sources: list[tuple[str, str]]) -> dict[str, str]:
+    """{url: outlet}, each URL once, as first named."""
+    found: dict[str, str] = {}
+    for outlet, url in sources:
+        found.setdefault(url, outlet)
+    return found
