@@ -227,7 +227,15 @@ def claims_create_many(rows: list[dict[str, Any]], *, by: User) -> list[Claim]:
         through.objects.bulk_create(links, batch_size=500)
         prefetch_related_objects(saved, *Claim.HISTORY.many)
 
-    return validated_create_many(claims, by=by, then=tag)
+    validated_create_many(claims, by=by, then=tag)
+    _forget_many(claims)  # prefetched for the history; read afresh after
+    return claims
+
+
+def _forget_many(claims: Iterable[Claim]) -> None:
+    """Drop what was prefetched of the claims' tags and related claims (no query)."""
+    for claim in claims:
+        claim.refresh_from_db(fields=Claim.HISTORY.many)
 
 
 @transaction.atomic
@@ -507,16 +515,21 @@ def pending_relations_create_many(rows: Iterable[tuple[Claim, str]]) -> None:
     PendingRelation.objects.bulk_create(pending, batch_size=500, ignore_conflicts=True)
 
 
+RESOLVE_CHUNK = 1000  # pending relations resolved together
+
+
 @transaction.atomic
 def pending_relations_resolve(*, by: User, investigation: Investigation | None = None) -> int:
     """Link every pending relation (of `investigation`'s claims, or of all) whose target now
-    exists in its claim's investigation, a thousand at a time. Returns how many claims were
-    linked to another."""
+    exists in its claim's investigation, RESOLVE_CHUNK at a time. Returns how many relations
+    were made."""
     pending = PendingRelation.objects.order_by("pk")
     if investigation is not None:
         pending = pending.filter(claim__investigation=investigation)
     linked, last = 0, 0
-    while chunk := list(pending.filter(pk__gt=last).select_related("claim__investigation")[:1000]):
+    while chunk := list(
+        pending.filter(pk__gt=last).select_related("claim__investigation")[:RESOLVE_CHUNK]
+    ):
         linked += _relations_resolve(chunk, by)
         last = chunk[-1].pk
     return linked
@@ -565,9 +578,9 @@ def _relations_resolve(pending: list[PendingRelation], by: User) -> int:
     rows = [through(from_claim_id=a, to_claim_id=b) for a, b in wanted]
     rows += [through(from_claim_id=b, to_claim_id=a) for a, b in wanted]
     through.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    for claim in claims.values():
-        claim._prefetched_objects_cache = {}
+    _forget_many(claims.values())
     prefetch_related_objects(list(claims.values()), *Claim.HISTORY.many)
     history.record_many(((claim, before[pk], None) for pk, claim in claims.items()), user=by)
+    _forget_many(claims.values())
     PendingRelation.objects.filter(pk__in=list(resolved)).delete()
     return len(wanted)

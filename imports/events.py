@@ -408,9 +408,8 @@ class _Writer:
                 outcomes.append("unchanged")  # read as last time: its claim has it all
             elif (
                 ref is None
-                and event.uuid not in existing
-                and event.uuid not in new
-                and (event.key not in keys)
+                and event.key not in keys
+                and not (event.uuid in existing or event.uuid in new)
             ):
                 new[event.uuid] = event
                 keys.add(event.key)

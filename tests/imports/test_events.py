@@ -300,3 +300,97 @@ def test_the_chinese_edition_imports_with_its_sources_tags_and_related_items():
     related = sum(len(set(re.findall(r"\]\((/zh/news/[^)]+)\)", p.read_text()))) for p in items)
     assert PendingRelation.objects.count() == related > 0  # (one file lists one twice)
     assert "0 warnings" in out.getvalue(), err.getvalue()
+
+
+def _day(n: int) -> str:
+    """ITEM_A as another event, on 1 to 28 November 2014."""
+    item = ITEM_A.replace("2014-11-12", f"2014-11-{n}").replace("/11/12/", f"/11/{n}/")
+    return item.replace("near Novoazovsk", f"near village {n}")
+
+
+def _queries_of_import(root: Path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert " created" in _import(root)
+    return len(queries)
+
+
+def test_a_first_import_runs_the_same_queries_whatever_the_number_of_files(tmp_path):
+    """New items are written in batches through the services' bulk forms: no query per
+    claim, source, picture, link, tag, relation or history entry."""
+    _import(_write(tmp_path / "first", "2014/11/1/a.md", _day(1)))  # makes the tags
+    for n in (2, 3):
+        _write(tmp_path / "two", f"2014/11/{n}/a.md", _day(n))
+    for n in range(4, 24):
+        _write(tmp_path / "twenty", f"2014/11/{n}/a.md", _day(n))
+    # Each names the day before, which exists by then: related across runs and batches.
+    assert _queries_of_import(tmp_path / "two") == _queries_of_import(tmp_path / "twenty")
+    assert Claim.objects.count() == 23
+    last = Claim.objects.get(statement__endswith="village 23.")
+    assert last.sources.count() == 2 and last.evidence_links.count() == 1
+    assert sorted(t.name for t in last.tags.all()) == ["NATO", "Ukraine", "Україна"]
+    from core import history
+
+    assert list(history.verify()) == []
+
+
+def test_batches_relate_items_of_another_batch_and_count_merges(tmp_path, monkeypatch):
+    from claims.models import PendingRelation
+    from imports import events
+
+    monkeypatch.setattr(events, "BATCH", 2)
+    for n in range(1, 8):
+        item = _day(n).replace("/news/2014/11/13/b.md", f"/news/2014/11/{n % 7 + 1}/a.md")
+        _write(tmp_path, f"2014/11/{n}/a.md", item)
+    # The same event from a second file, in a later batch: one claim, its sources added.
+    again = _day(2).replace("3. [Reuters](http://www.reuters.com/article/2)",
+                            "3. [AP](https://apnews.com/2)")  # fmt: skip
+    _write(tmp_path, "2014/11/9/copy.md", again)
+    out = _import(tmp_path)
+    assert "7 created, 0 updated, 0 unchanged, 1 merged, 0 skipped" in out
+    second = Claim.objects.get(statement__endswith="village 2.")
+    assert {s.outlet for s in second.sources.all()} == {"BBC", "Reuters", "AP"}
+    # Each item names the next day's (the last names the first): seven relations.
+    for claim in Claim.objects.all():
+        assert claim.related.count() == 2
+    # Waiting still: the older item every file names, and the copy's next item.
+    waiting = {
+        key.split(":", 1)[1] for key in PendingRelation.objects.values_list("target_key", flat=True)
+    }
+    assert waiting == {"/news/2014/9/4/old.md", "/news/2014/11/13/b.md"}
+    assert "0 created, 0 updated, 8 unchanged, 0 merged" in _import(tmp_path)
+
+
+def test_folders_are_walked_in_order_without_following_a_folder_link(tmp_path):
+    from imports.events import event_files
+
+    _write(tmp_path, "2014/11/12/b.md", ITEM_A)
+    _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/2/z.md", ITEM_B)
+    _write(tmp_path, "2014/11/12/notes.txt", "not markdown")
+    (tmp_path / "news" / "2014" / "loop").symlink_to(tmp_path / "news")
+    found = [str(p.relative_to(tmp_path / "news")) for p in event_files([tmp_path])]
+    assert found == ["2014/11/12/a.md", "2014/11/12/b.md", "2014/11/2/z.md"]
+    assert "2 created, 0 updated, 0 unchanged, 1 merged" in _import(tmp_path)
+
+
+def test_a_file_broken_between_the_two_readings_writes_nothing(tmp_path, monkeypatch):
+    from imports import events
+
+    a = _write(tmp_path, "2014/11/12/a.md", ITEM_A)
+    _write(tmp_path, "2014/11/13/b.md", ITEM_B)
+    readings = []
+    real = events.read_event
+
+    def read(file):
+        readings.append(file)
+        if len(readings) == 3:  # the second pass begins: someone edits the file
+            a.write_text("### [2014-11-99](/news/x.md)\n# X\n", encoding="utf-8")
+        return real(file)
+
+    monkeypatch.setattr(events, "read_event", read)
+    with pytest.raises(CommandError, match=f"{a}:1: “2014-11-99” is not a date"):
+        _import(tmp_path)
+    assert not Claim.objects.exists() and not EvidenceItem.objects.exists()
