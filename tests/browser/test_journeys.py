@@ -109,7 +109,9 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     contradicting = page.locator("section.contradicting")
     card = contradicting.get_by_role("article", name="Фото колонны у Ростова")
     card.wait_for()
-    assert card.get_by_role("img").evaluate("img => img.naturalWidth") > 0  # preview loads
+    preview = card.get_by_role("img")
+    preview.scroll_into_view_if_needed()  # it loads lazily; decode() waits for it, or fails
+    assert preview.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)") > 0
     assert page.locator("section.supporting").get_by_text("No supporting evidence").is_visible()
     screenshot(page, "04-claim-with-contradicting-evidence")
 
