@@ -70,6 +70,11 @@ def claim_list(data, user) -> ClaimFilterSet:
     return ClaimFilterSet(data or None, queryset=claims_weighed(user), user=user)
 
 
+def claimant_named(pk: int) -> Claimant | None:
+    """The claimant a filtered list names by id (claimants are shared: no scope)."""
+    return Claimant.objects.filter(pk=pk).only("name").first()
+
+
 def claim_detail(pk: int, user) -> Claim:
     """A claim the user may see, with everything its page shows, prefetched (404 if the
     user may not see it)."""

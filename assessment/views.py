@@ -27,11 +27,10 @@ from investigations.models import Role
 def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.claim_list(list_params(request), request.user)
     page = paginate(request, filterset.qs)
-    return render(
-        request,
-        "assessment/claim_list.html",
-        {"filter": filterset, "page": page, "filtered": filterset.is_bound},
-    )
+    context = {"filter": filterset, "page": page, "filtered": filterset.is_bound}
+    if filterset.is_bound and (chosen := filterset.form.cleaned_data.get("claimant")):
+        context["claimant"] = selectors.claimant_named(chosen)  # from a claimant's page
+    return render(request, "assessment/claim_list.html", context)
 
 
 @role_required(Role.VIEWER)

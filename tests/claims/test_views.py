@@ -287,6 +287,20 @@ def test_filters_by_verdict_tag_and_claimant_in_any_role(client, researcher):
     assert _listed(client, verdict="supported") == ["Made by NATO"]
     assert _listed(client, tag=tag.pk) == ["Made by NATO"]
     assert sorted(_listed(client, claimant=nato.pk)) == ["Denied by NATO", "Made by NATO"]
+    page = client.get(reverse("claims:claim_list"), {"claimant": nato.pk}).content.decode()
+    assert "denied by <a href" in page and ">NATO</a>" in page  # which claimant, and a way out
+    assert 'name="claimant_name"' in page and "<option>NATO" not in page  # typed, not listed
+
+
+def test_filters_by_a_claimant_name_typed_in_any_script_and_case(client, researcher):
+    mid = ClaimantFactory(name="МИД России", aliases="Russian MFA\nМИД РФ")
+    DenialFactory(claim=ClaimFactory(statement="Denied by the ministry"), claimant=mid)
+    AttributionFactory(claim=ClaimFactory(statement="Made by NATO"),
+                       claimant=ClaimantFactory(name="NATO"))  # fmt: skip
+    client.force_login(researcher)
+    for typed in ("мид", "МИД россии", "russian mfa", "мид рф"):
+        assert _listed(client, claimant_name=typed) == ["Denied by the ministry"], typed
+    assert _listed(client, claimant_name="nowhere") == []
 
 
 def test_filters_denied_and_contradicted(client, researcher):
