@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +14,11 @@ from claims.models import (
     Claim,
     Claimant,
     Denial,
-    Source,
     Tag,
     Verdict,
     name_key,
 )
+from core import search
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
 from evidence.models import EvidenceLink, Relation
@@ -33,6 +34,7 @@ SORTS = {
 }
 SORT_CHOICES = (
     ("-made", _("Newest first")),
+    ("relevance", _("Most relevant (with a search)")),
     ("made", _("Oldest first")),
     ("-updated", _("Recently changed")),
 )
@@ -79,13 +81,10 @@ class ClaimFilterSet(InvestigationFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Statement, details and the claim's sources (outlet, title, URL), any script."""
-        sources = Source.objects.filter(claim=OuterRef("pk")).filter(
-            Q(outlet__icontains=value) | Q(title__icontains=value) | Q(url__icontains=value)
-        )
-        return queryset.filter(
-            Q(statement__icontains=value) | Q(details__icontains=value) | Exists(sources)
-        )
+        """Statement, details, the claim's sources (outlet, title), tags and claimants, in
+        any script, through the search document (core.search)."""
+        vendor = connections[queryset.db].vendor
+        return queryset.filter(search.matching("search_text", value, vendor))
 
     def by_claimant(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         return self._with_claimants(queryset, Claimant.objects.filter(pk=value))
@@ -121,6 +120,12 @@ class ClaimFilterSet(InvestigationFilterSet):
         return queryset
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "relevance":
+            rank = search.relevance(
+                "search_text", self.data.get("q", ""), connections[queryset.db].vendor
+            )
+            # Where there is no search or no ranking (SQLite), the newest come first.
+            return queryset.order_by(rank.desc(), *SORTS["-made"]) if rank else queryset
         return queryset.order_by(*SORTS[value])
 
     def made_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -28,6 +28,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.claim_list(list_params(request), request.user)
     page = paginate(request, filterset.qs)
     context = {"filter": filterset, "page": page, "filtered": filterset.is_bound}
+    context["q"] = request.GET.get("q", "")  # marked in the statements shown
     if filterset.is_bound and (chosen := filterset.form.cleaned_data.get("claimant")):
         context["claimant"] = selectors.claimant_named(chosen)  # from a claimant's page
     return render(request, "assessment/claim_list.html", context)

@@ -201,7 +201,9 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     """A contested public statement, tracked from first report to verdict."""
 
     HISTORY = Tracked(
-        shown_on={"claim": "pk"}, skip=frozenset({"made_until"}), many=("tags", "related")
+        shown_on={"claim": "pk"},
+        skip=frozenset({"made_until", "search_text"}),
+        many=("tags", "related"),
     )
     STATEMENT_MAX_LENGTH = 500
 
@@ -228,6 +230,9 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
         _("verdict"), max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED
     )
     verdict_rationale = models.TextField(_("verdict rationale"), blank=True)
+    # What a search finds the claim by (core.search): its statement, details, sources,
+    # tags and claimants, case-folded; kept by the services (claims_search_refresh).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-made_on", "-pk"]

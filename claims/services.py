@@ -34,7 +34,7 @@ from claims.models import (
     Verdict,
     name_key,
 )
-from core import history
+from core import history, search
 from core.dates import PartialDate
 from core.importing import imported_records
 from core.services import (
@@ -88,13 +88,16 @@ def claimant_update(
     *, claimant: Claimant, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Claimant:
     """Change a claimant; a new parent that would close a loop is refused."""
-    return model_update(
+    model_update(
         instance=claimant,
         data=data,
         allowed=CLAIMANT_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
+    if "name" in data:  # their claims are found by the claimant's name
+        claims_search_refresh(_claims_of(claimant))
+    return claimant
 
 
 def claimant_get_by_name(name: str) -> Claimant | None:
@@ -141,12 +144,16 @@ def tag_create(*, name: str) -> Tag:
 def tag_update(*, tag: Tag, name: str) -> Tag:
     """Rename a tag; a name another tag has (in any case) is refused."""
     tag.name = _tag_name(name)
-    return validated_save(tag)
+    validated_save(tag)
+    claims_search_refresh(tag.claims.values_list("pk", flat=True))
+    return tag
 
 
 def tag_delete(*, tag: Tag) -> None:
     """Remove a tag from every claim and delete it."""
+    tagged = list(tag.claims.values_list("pk", flat=True))
     tag.delete()
+    claims_search_refresh(tagged)
 
 
 # Claims ------------------------------------------------------------------------------------
@@ -204,6 +211,7 @@ def claim_create(
     )
     validated_save(claim)
     claim.tags.set(_tags(tags))
+    claims_search_refresh([claim.pk])
     return created(claim, by=by)
 
 
@@ -228,6 +236,7 @@ def claims_create_many(rows: list[dict[str, Any]], *, by: User) -> list[Claim]:
         prefetch_related_objects(saved, *Claim.HISTORY.many)
 
     validated_create_many(claims, by=by, then=tag)
+    claims_search_refresh(claim.pk for claim in claims)
     _forget_many(claims)  # prefetched for the history; read afresh after
     return claims
 
@@ -246,13 +255,16 @@ def claim_update(
 
     Raises EditConflict if the claim was saved by someone else since `expected_version`.
     """
-    return model_update(
+    model_update(
         instance=claim,
         data=data,
         allowed=CLAIM_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
+    if {"statement", "details"} & set(data):
+        claims_search_refresh([claim.pk])
+    return claim
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
@@ -282,6 +294,7 @@ def claim_tags_set(*, claim: Claim, names: Iterable[str], by: User) -> None:
     """Give the claim exactly these tags (by name; new ones are created)."""
     tags = _tags(names)
     _change_many(claim, by, lambda: claim.tags.set(tags))
+    claims_search_refresh([claim.pk])
 
 
 @transaction.atomic
@@ -341,24 +354,31 @@ def source_create(
         published_on=published_on,
         archived_url=archived_url,
     )
-    return created(validated_save(source), by=by)
+    created(validated_save(source), by=by)
+    claims_search_refresh([claim.pk])
+    return source
 
 
 @transaction.atomic
 def sources_create_many(rows: list[dict[str, Any]], *, by: User) -> list[Source]:
     """Add many sources at once (importers), each row holding source_create()'s arguments,
     `by` aside; see validated_create_many. The caller leaves out URLs a claim has."""
-    return validated_create_many([_source(**row) for row in rows], by=by)
+    sources = validated_create_many([_source(**row) for row in rows], by=by)
+    claims_search_refresh(source.claim_id for source in sources)
+    return sources
 
 
 @transaction.atomic
 def source_update(*, source: Source, data: dict[str, Any], by: User) -> Source:
-    return model_update(instance=source, data=data, allowed=SOURCE_UPDATABLE, by=by)
+    model_update(instance=source, data=data, allowed=SOURCE_UPDATABLE, by=by)
+    claims_search_refresh([source.claim_id])
+    return source
 
 
 def source_delete(*, source: Source, by: User) -> None:
     source.claim.investigation.ensure_open()
     deleted(source, by=by)
+    claims_search_refresh([source.claim_id])
 
 
 # Attributions and denials ------------------------------------------------------------------
@@ -385,7 +405,9 @@ def attribution_create(
         source=source,
         created_by=by,
     )
-    return created(validated_save(attribution), by=by)
+    created(validated_save(attribution), by=by)
+    claims_search_refresh([claim.pk])
+    return attribution
 
 
 @transaction.atomic
@@ -396,18 +418,21 @@ def attribution_update(
     by: User,
     expected_version: int | None = None,
 ) -> Attribution:
-    return model_update(
+    model_update(
         instance=attribution,
         data=data,
         allowed=ATTRIBUTION_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
+    claims_search_refresh([attribution.claim_id])
+    return attribution
 
 
 def attribution_delete(*, attribution: Attribution, by: User) -> None:
     attribution.claim.investigation.ensure_open()
     deleted(attribution, by=by)
+    claims_search_refresh([attribution.claim_id])
 
 
 @transaction.atomic
@@ -431,25 +456,65 @@ def denial_create(
         source=source,
         created_by=by,
     )
-    return created(validated_save(denial), by=by)
+    created(validated_save(denial), by=by)
+    claims_search_refresh([claim.pk])
+    return denial
 
 
 @transaction.atomic
 def denial_update(
     *, denial: Denial, data: dict[str, Any], by: User, expected_version: int | None = None
 ) -> Denial:
-    return model_update(
+    model_update(
         instance=denial,
         data=data,
         allowed=DENIAL_UPDATABLE,
         by=by,
         expected_version=expected_version,
     )
+    claims_search_refresh([denial.claim_id])
+    return denial
 
 
 def denial_delete(*, denial: Denial, by: User) -> None:
     denial.claim.investigation.ensure_open()
     deleted(denial, by=by)
+    claims_search_refresh([denial.claim_id])
+
+
+# Search documents ---------------------------------------------------------------------------
+
+
+def claims_search_refresh(claim_ids: Iterable[int]) -> None:
+    """Rebuild the search documents (core.search) of these claims from what they hold now:
+    statement, details, sources' outlets and titles, tags, and the names of the claimants
+    who made, endorsed, repeated or denied them. Five queries and an update per 500."""
+    ids = sorted(set(claim_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        texts: dict[int, list[str]] = {pk: [] for pk in chunk}
+        sources = Source.objects.filter(claim_id__in=chunk)
+        for claim_id, outlet, title in sources.values_list("claim_id", "outlet", "title"):
+            texts[claim_id] += [outlet, title]
+        tagged = Claim.tags.through.objects.filter(claim_id__in=chunk)
+        for model in (Attribution, Denial):
+            named = model.objects.filter(claim_id__in=chunk).values_list(
+                "claim_id", "claimant__name"
+            )
+            for claim_id, name in named:
+                texts[claim_id].append(name)
+        for claim_id, name in tagged.values_list("claim_id", "tag__name"):
+            texts[claim_id].append(name)
+        claims = list(Claim.objects.filter(pk__in=chunk).only("statement", "details"))
+        for claim in claims:
+            claim.search_text = search.document(claim.statement, claim.details, *texts[claim.pk])
+        Claim.objects.bulk_update(claims, ["search_text"])
+
+
+def _claims_of(claimant: Claimant) -> set[int]:
+    said = Attribution.objects.filter(claimant=claimant).values_list("claim_id", flat=True)
+    denied = Denial.objects.filter(claimant=claimant).values_list("claim_id", flat=True)
+    return set(said) | set(denied)
 
 
 # What importers remember: the files a claim came from, and relations named before their

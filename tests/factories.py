@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, name_key
+from claims.services import claims_search_refresh
 from core.dates import PartialDate
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Relation
 from investigations.models import Investigation, Membership, Role
@@ -64,7 +65,21 @@ class TagFactory(factory.django.DjangoModelFactory):
     name_key = factory.LazyAttribute(lambda o: name_key(o.name))
 
 
-class ClaimFactory(factory.django.DjangoModelFactory):
+class _KeepsSearchDocument(factory.django.DjangoModelFactory):
+    """Factories write past the services; these refresh the claim's search document as the
+    services do, so that searches in tests find what the factories made."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = super()._create(model_class, *args, **kwargs)
+        claims_search_refresh([instance.pk if model_class is Claim else instance.claim_id])
+        return instance
+
+
+class ClaimFactory(_KeepsSearchDocument):
     class Meta:
         model = Claim
 
@@ -79,7 +94,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(_KeepsSearchDocument):
     class Meta:
         model = Source
 
@@ -88,7 +103,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
 
 
-class AttributionFactory(factory.django.DjangoModelFactory):
+class AttributionFactory(_KeepsSearchDocument):
     class Meta:
         model = Attribution
 
@@ -97,7 +112,7 @@ class AttributionFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class DenialFactory(factory.django.DjangoModelFactory):
+class DenialFactory(_KeepsSearchDocument):
     class Meta:
         model = Denial
 

@@ -1,0 +1,121 @@
+"""Claim search in every script, kept up to date by the services, through indexes on
+PostgreSQL, ranked and highlighted; the same answers on SQLite."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from claims import services
+from core import search
+from tests.factories import ClaimantFactory, ClaimFactory, default_investigation
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(client, **params) -> list[str]:
+    response = client.get(reverse("claims:claim_list"), params)
+    assert response.status_code == 200
+    return [claim.statement for claim in response.context["page"].object_list]
+
+
+def _claim(statement: str, researcher, **fields):
+    place = default_investigation()
+    return services.claim_create(investigation=place, statement=statement, by=researcher, **fields)
+
+
+def test_words_and_substrings_in_every_script(client, researcher):
+    _claim("Russian tanks crossed the border near Novoazovsk.", researcher)
+    _claim("Российские танки пересекли границу.", researcher)
+    _claim("دبابات روسية عبرت الحدود", researcher)
+    _claim("北约首脑会议称俄罗斯坦克越过边境", researcher)
+    _claim("日本の防衛省が発表した", researcher)
+    client.force_login(researcher)
+    expected = {
+        "tanks": "Russian tanks",  # a word
+        "TANK": "Russian tanks",  # the start of a word, any case
+        "anks": "Russian tanks",  # inside a word
+        "Novoazovsk tanks": "Russian tanks",  # every word, in any order
+        "ТАНКИ": "Российские",
+        "границ": "Российские",
+        "دبابات": "دبابات",
+        "北约": "北约首脑会议",  # no spaces in Chinese: a word inside a run of characters
+        "坦克": "北约首脑会议",
+        "会议称": "北约首脑会议",
+        "防衛省": "日本の防衛省",
+    }
+    for typed, start in expected.items():
+        assert [s[: len(start)] for s in _listed(client, q=typed)] == [start], typed
+    for typed in ("tanks Москва", "北京", "xyz"):
+        assert _listed(client, q=typed) == [], typed
+
+
+def test_sources_tags_and_claimants_are_searched_and_kept_up_to_date(client, researcher):
+    claim = _claim("A claim", researcher, tags=["Донбасс"])
+    source = services.source_create(
+        claim=claim,
+        outlet="Al Jazeera",
+        url="https://aljazeera.com/a",
+        title="دبابات",
+        by=researcher,
+    )
+    mid = ClaimantFactory(name="МИД России")
+    services.denial_create(claim=claim, claimant=mid, by=researcher)
+    client.force_login(researcher)
+    for typed in ("jazeera", "دبابات", "донбасс", "мид россии"):
+        assert _listed(client, q=typed) == ["A claim"], typed
+
+    services.claimant_update(claimant=mid, data={"name": "Ministry"}, by=researcher)
+    services.source_delete(source=source, by=researcher)
+    services.claim_tags_set(claim=claim, names=["Kyiv"], by=researcher)
+    services.claim_update(claim=claim, data={"details": "Seen in Makiivka"}, by=researcher)
+    for typed in ("jazeera", "донбасс", "мид"):
+        assert _listed(client, q=typed) == [], typed
+    for typed in ("ministry", "kyiv", "makiivka"):
+        assert _listed(client, q=typed) == ["A claim"], typed
+
+
+def test_matches_are_marked_in_the_list(client, researcher):
+    _claim("Tanks near <Makiivka>; танки", researcher)
+    client.force_login(researcher)
+    page = client.get(reverse("claims:claim_list"), {"q": "makiivka ТАНКИ"}).content.decode()
+    assert "Tanks near &lt;<mark>Makiivka</mark>&gt;; <mark>танки</mark>" in page
+
+
+def test_most_relevant_first(client, researcher):
+    _claim("Tanks, tanks and more tanks", researcher, details="tanks")
+    _claim("Tanks", researcher, details="Nothing else.")  # newer: first in the list's order
+    _claim("Nothing to do with it", researcher)
+    client.force_login(researcher)
+    listed = _listed(client, q="tanks", sort="relevance")
+    if connection.vendor == "postgresql":
+        assert listed == ["Tanks, tanks and more tanks", "Tanks"]
+    else:  # SQLite cannot rank: the list's own order, newest first
+        assert listed == ["Tanks", "Tanks, tanks and more tanks"]
+
+
+def test_terms_of_a_search():
+    assert search.terms("T-64s in 北约首脑, Makiivka") == ["t", "64s", "in", "makiivka", "北约首脑"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's indexes: runs in the PostgreSQL suite"
+)
+def test_searches_use_the_indexes(researcher):
+    """The expressions the search writes are the ones the migration indexed: with
+    sequential scans ruled out, the plan reads both indexes, whatever the script."""
+    from claims.models import Claim
+
+    ClaimFactory.create_batch(3)
+    for typed in ("tanks", "北约", "танки"):
+        condition = search.matching("search_text", typed, connection.vendor)
+        sql, params = Claim.objects.filter(condition).values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            # No table scan, no walk along another index: only an index that can answer
+            # the condition itself may serve it.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "claim_search_words" in plan, plan
+        if typed != "北约":  # two CJK characters are no trigram: the words index serves them
+            assert "claim_search_substrings" in plan, plan
