@@ -91,13 +91,13 @@ def seed(claims: int, password: str) -> None:
             f"""
             INSERT INTO claims_claim (id, created, updated, version, uuid, statement, details,
                 made_on, made_on_precision, made_until, verdict, verdict_rationale,
-                created_by_id, investigation_id)
+                created_by_id, investigation_id, search_text)
             SELECT {{base}} + i, now() - i * interval '1 minute', now() - i * interval '1 minute',
                 1, gen_random_uuid(), {_text(STATEMENTS, "i")},
                 'Details of claim ' || i || '. Подробности. تفاصيل. 详情。',
                 date '2000-01-01' + (i % 9000), 'day', date '2000-01-01' + (i % 9000),
                 (ARRAY['unverified','under_review','supported','disputed','refuted',
-                       'inconclusive'])[1 + i % 6], '', {member.pk}, {place.pk}
+                       'inconclusive'])[1 + i % 6], '', {member.pk}, {place.pk}, ''
             FROM generate_series(1, {{count}}) AS i""",
         ),
         (
@@ -174,6 +174,22 @@ def seed(claims: int, password: str) -> None:
                 {{items}} + 1 + (i - 1) % {items}
             FROM generate_series(1, {{count}}) AS i""",
         ),
+        (
+            "search documents",
+            claims,
+            """
+            UPDATE claims_claim AS c SET search_text = lower(concat_ws(E'\\n',
+                c.statement, c.details,
+                (SELECT string_agg(s.outlet || E'\\n' || s.title, E'\\n')
+                    FROM claims_source AS s WHERE s.claim_id = c.id),
+                (SELECT string_agg(n.name, E'\\n') FROM claims_attribution AS a
+                    JOIN claims_claimant AS n ON n.id = a.claimant_id WHERE a.claim_id = c.id),
+                (SELECT string_agg(n.name, E'\\n') FROM claims_denial AS d
+                    JOIN claims_claimant AS n ON n.id = d.claimant_id WHERE d.claim_id = c.id),
+                (SELECT string_agg(t.name, E'\\n') FROM claims_claim_tags AS ct
+                    JOIN claims_tag AS t ON t.id = ct.tag_id WHERE ct.claim_id = c.id)))
+            WHERE c.id > {claims}""",
+        ),
     ]
     tables = {
         "claimants": "claims_claimant",
@@ -185,13 +201,15 @@ def seed(claims: int, password: str) -> None:
         "denials": "claims_denial",
         "items": "evidence_evidenceitem",
         "links": "evidence_evidencelink",
+        "search documents": "claims_claim",
     }
     bases: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for name, count, sql in steps:
             table = tables[name]
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-            bases[name] = cursor.fetchone()[0]
+            if name not in bases:  # the rows this run adds come after these ids
+                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+                bases[name] = cursor.fetchone()[0]
             began = time.perf_counter()
             cursor.execute(sql.format(base=bases[name], count=count, **bases))
             print(f"{name}: {count:,} rows in {time.perf_counter() - began:.1f} s", flush=True)

@@ -3,18 +3,23 @@ PostgreSQL the two indexes that serve search: words and substrings."""
 
 from django.db import migrations, models
 
-# The expressions core.search.words_sql() and substring_index_sql() write, frozen here as
-# they were when the indexes were made (tests/claims/test_search.py checks the plan uses
-# them).
+# On PostgreSQL the document's word vector is a stored generated column beside it
+# (core.search reads `<document>_words`), so that matching a phrase re-reads the stored
+# vector instead of parsing the text again, with a GIN index; and a trigram index serves
+# substrings. tests/claims/test_search.py checks that the plans use both.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-WORDS = (
-    "CREATE INDEX IF NOT EXISTS claim_search_words ON claims_claim USING gin "
+POSTGRESQL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE claims_claim ADD COLUMN search_text_words tsvector GENERATED ALWAYS AS "
     f"(to_tsvector('simple'::regconfig, regexp_replace(search_text, '([{CJK}])', ' \\1 ', 'g')))"
-)
-SUBSTRINGS = (
-    "CREATE INDEX IF NOT EXISTS claim_search_substrings ON claims_claim "
-    "USING gin (search_text gin_trgm_ops)"
-)
+    " STORED",
+    "CREATE INDEX claim_search_words ON claims_claim USING gin (search_text_words)",
+    "CREATE INDEX claim_search_substrings ON claims_claim USING gin (search_text gin_trgm_ops)",
+]
+POSTGRESQL_UNDONE = [
+    "DROP INDEX claim_search_substrings",
+    "ALTER TABLE claims_claim DROP COLUMN search_text_words",
+]
 
 
 def fill(apps, schema_editor):
@@ -48,15 +53,14 @@ def fill(apps, schema_editor):
 
 def indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        schema_editor.execute(WORDS)
-        schema_editor.execute(SUBSTRINGS)
+        for sql in POSTGRESQL:
+            schema_editor.execute(sql)
 
 
 def no_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS claim_search_words")
-        schema_editor.execute("DROP INDEX IF EXISTS claim_search_substrings")
+        for sql in POSTGRESQL_UNDONE:
+            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):

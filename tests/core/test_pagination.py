@@ -40,3 +40,36 @@ def test_a_deep_page_computes_its_rows_only():
     assert "OFFSET 10" in ids and "COUNT(" not in ids.split("FROM")[0]
     # The annotated query reads the page's two rows by id, nothing skipped.
     assert "COUNT(" in rows and "OFFSET" not in rows and "IN (" in rows
+
+
+def test_totals_are_exact_up_to_a_limit_and_estimated_beyond_it_on_postgresql(monkeypatch):
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 5)
+    for _ in range(4):
+        ClaimFactory()
+    few = RowsPaginator(_claims(), 2)
+    assert (few.count, few.estimated) == (4, False)
+    for _ in range(8):
+        ClaimFactory()
+    many = RowsPaginator(_claims(), 2)
+    total = many.count
+    if connection.vendor == "postgresql":  # the planner's guess, never below what was seen
+        assert many.estimated and total >= 6
+    else:
+        assert (many.count, many.estimated) == (12, False)
+    assert [c.pk for c in many.page(2)] == [c.pk for c in Paginator(_claims(), 2).page(2)]
+
+
+def test_an_estimated_total_says_so(client, researcher, monkeypatch):
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 30)
+    for _ in range(31):
+        ClaimFactory()
+    client.force_login(researcher)
+    page = client.get("/claims/").content.decode()
+    if connection.vendor == "postgresql":
+        assert "About " in page and "of about " in page
+    else:
+        assert "31 results" in page and "Page 1 of 2" in page
