@@ -2,7 +2,8 @@
 
 Only approved evidence counts; each link weighs by its strength (weak 1, moderate 2,
 strong 3). The same rules exist twice on purpose: in Python for a claim whose links are
-already loaded (the claim page), and as SQL annotations for filtering the claim list.
+already loaded (the claim page), and in SQL (evidence.tally) for the tally each claim
+stores, which the claim list shows and filters on.
 """
 
 from __future__ import annotations
@@ -10,22 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
-    Exists,
     F,
-    IntegerField,
-    OuterRef,
     Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
-from claims.models import Claim, Denial, Verdict
-from evidence.models import EvidenceLink, Relation, ReviewStatus, Strength
+from claims.models import DISAGREES, Claim, Verdict
+from evidence.models import Relation, ReviewStatus, Strength
 
 
 @dataclass(frozen=True)
@@ -134,57 +125,17 @@ def flags(claim: Claim, links, weighed: Balance) -> list[Flag]:
     return raised
 
 
-# The same, in SQL, for the claim list ------------------------------------------------------
-
-_WEIGHT = Case(
-    *(When(strength=strength, then=Value(strength.weight)) for strength in Strength),
-    output_field=IntegerField(),
-)
-
-
-def _approved_weight(relation: str) -> Coalesce:
-    weights = (
-        EvidenceLink.objects.filter(
-            claim=OuterRef("pk"), relation=relation, evidence__review_status=ReviewStatus.APPROVED
-        )
-        .values("claim")
-        .annotate(weight=Sum(_WEIGHT))
-        .values("weight")
-    )
-    return Coalesce(Subquery(weights, output_field=IntegerField()), Value(0))
-
-
-def with_balance(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    return queryset.annotate(
-        supporting_weight=_approved_weight(Relation.SUPPORTS),
-        contradicting_weight=_approved_weight(Relation.CONTRADICTS),
-    )
+# The same, on the tally each claim stores (evidence.tally), for the claim list ----------
 
 
 def flag_condition(key: str) -> Q:
-    """The Q for one flag; the queryset must carry with_balance()'s annotations."""
+    """The Q for one flag, on the claim's stored tally: no claim's links are read."""
     if key == "disagrees":
-        return Q(verdict=Verdict.SUPPORTED, contradicting_weight__gt=F("supporting_weight")) | Q(
-            verdict=Verdict.REFUTED, supporting_weight__gt=F("contradicting_weight")
-        )
+        return DISAGREES
     if key == "approved_contradicting":
-        return Q(
-            Exists(
-                EvidenceLink.objects.filter(
-                    claim=OuterRef("pk"),
-                    relation=Relation.CONTRADICTS,
-                    evidence__review_status=ReviewStatus.APPROVED,
-                )
-            )
-        )
+        return Q(contradicting_weight__gt=0)
     if key == "captured_after":
-        return Q(
-            Exists(
-                EvidenceLink.objects.filter(
-                    claim=OuterRef("pk"), evidence__captured_from__gt=OuterRef("made_until")
-                )
-            )
-        )
+        return Q(latest_capture__gt=F("made_until"))
     if key == "denied":
-        return Q(Exists(Denial.objects.filter(claim=OuterRef("pk"))))
+        return Q(denial_count__gt=0)
     raise KeyError(key)

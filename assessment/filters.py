@@ -21,7 +21,6 @@ from claims.models import (
 from core import search
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
-from evidence.models import EvidenceLink, Relation
 from investigations.filters import InvestigationFilterSet
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -104,17 +103,19 @@ class ClaimFilterSet(InvestigationFilterSet):
         return queryset.filter(Exists(said) | Exists(denied))
 
     def by_denied(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        denials = Exists(Denial.objects.filter(claim=OuterRef("pk")))
-        return queryset.filter(denials if value == "yes" else ~denials)
+        return (
+            queryset.filter(denial_count__gt=0)
+            if value == "yes"
+            else queryset.filter(denial_count=0)
+        )
 
     def by_contradicted(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        links = Exists(
-            EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=Relation.CONTRADICTS)
-        )
-        return queryset.filter(links if value == "yes" else ~links)
+        if value == "yes":
+            return queryset.filter(contradicting_count__gt=0)
+        return queryset.filter(contradicting_count=0)
 
     def by_flags(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        """Claims with every chosen flag raised (the queryset carries the balance)."""
+        """Claims with every chosen flag raised (on the claims' stored tally)."""
         for key in value:
             queryset = queryset.filter(flag_condition(key))
         return queryset

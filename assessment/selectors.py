@@ -8,20 +8,15 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    Count,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from assessment.balance import with_balance
 from assessment.filters import ClaimFilterSet
 from claims.models import Attribution, AttributionRole, Claim, Claimant, Denial, Verdict
 from core.dates import PartialDate, sort_key
@@ -35,34 +30,11 @@ STRONGEST_FIRST = Case(
 )
 
 
-def _link_count(relation: str) -> Coalesce:
-    counted = (
-        EvidenceLink.objects.filter(claim=OuterRef("pk"), relation=relation)
-        .values("claim")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def claims_weighed(user) -> QuerySet[Claim]:
-    """The claims the user may see, with their tags, evidence balance and counts: what the
-    claim list, its CSV and the API show, and what the list's flag filters need."""
+    """The claims the user may see, with their tags: what the claim list, its CSV and the
+    API show. Balance, counts and flags are columns of the claim (its stored tally)."""
     claims = scoped(Claim.objects.select_related("investigation"), user)
-    return with_balance(claims.prefetch_related("tags")).annotate(
-        supporting=_link_count(Relation.SUPPORTS),
-        contradicting=_link_count(Relation.CONTRADICTS),
-        denial_count=Coalesce(
-            Subquery(
-                Denial.objects.filter(claim=OuterRef("pk"))
-                .values("claim")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
-    )
+    return claims.prefetch_related("tags")
 
 
 def claim_list(data, user) -> ClaimFilterSet:

@@ -125,8 +125,8 @@ def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
             claim.get_verdict_display(),
             claim.rating.value,
             "; ".join(tag.name for tag in claim.tags.all()),
-            claim.supporting,
-            claim.contradicting,
+            claim.supporting_count,
+            claim.contradicting_count,
             claim.denial_count,
             absolute_url(reverse("claims:claim_detail", args=[claim.pk])),
         ]

@@ -197,12 +197,29 @@ VERDICT_RATINGS: dict[str, Rating] = {
 }
 
 
+# Stored on each claim, derived from its links and denials; never edited.
+TALLY = (
+    "supporting_weight",
+    "contradicting_weight",
+    "supporting_count",
+    "contradicting_count",
+    "latest_capture",
+    "denial_count",
+)
+
+# A verdict the approved evidence points against (the "disagrees" flag), on the stored
+# weights; assessment.balance.verdict_disagrees() is the same rule for a loaded claim.
+DISAGREES = Q(verdict=Verdict.SUPPORTED, contradicting_weight__gt=F("supporting_weight")) | Q(
+    verdict=Verdict.REFUTED, supporting_weight__gt=F("contradicting_weight")
+)
+
+
 class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     """A contested public statement, tracked from first report to verdict."""
 
     HISTORY = Tracked(
         shown_on={"claim": "pk"},
-        skip=frozenset({"made_until", "search_text"}),
+        skip=frozenset({"made_until", "search_text", *TALLY}),
         many=("tags", "related"),
     )
     STATEMENT_MAX_LENGTH = 500
@@ -233,6 +250,16 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
     # What a search finds the claim by (core.search): its statement, details, sources,
     # tags and claimants, case-folded; kept by the services (claims_search_refresh).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The tally the claim list shows and filters on, kept for every claim so that neither
+    # counts every claim's links: the weight of approved evidence either way and the number
+    # of items linked either way (evidence.tally keeps them), the latest capture date of
+    # any linked item (for the "captured after the claim" flag) and the number of denials.
+    supporting_weight = models.PositiveIntegerField(default=0, editable=False)
+    contradicting_weight = models.PositiveIntegerField(default=0, editable=False)
+    supporting_count = models.PositiveIntegerField(default=0, editable=False)
+    contradicting_count = models.PositiveIntegerField(default=0, editable=False)
+    latest_capture = models.DateField(null=True, blank=True, editable=False)
+    denial_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-made_on", "-pk"]
@@ -243,6 +270,25 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
             models.Index(fields=["-made_on", "-id"], name="claim_made_on_idx"),
             # "Recently changed claims" on the dashboard and the list sorted by last change.
             models.Index(fields=["-updated"], name="claim_updated_idx"),
+            # The claim list filtered by a flag, newest first: each flag's claims only.
+            models.Index(
+                fields=["-made_on", "-id"],
+                name="claim_flag_disagrees_idx",
+                condition=DISAGREES,
+            ),
+            models.Index(
+                fields=["-made_on", "-id"],
+                name="claim_flag_contradicted_idx",
+                condition=Q(contradicting_weight__gt=0),
+            ),
+            models.Index(
+                fields=["-made_on", "-id"],
+                name="claim_flag_captured_after_idx",
+                condition=Q(latest_capture__gt=F("made_until")),
+            ),
+            models.Index(
+                fields=["-made_on", "-id"], name="claim_denied_idx", condition=Q(denial_count__gt=0)
+            ),
         ]
         constraints = [
             normalised_date_constraint("made_on", "made_on_precision", "claim_made_on_normalised"),

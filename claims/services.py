@@ -458,6 +458,7 @@ def denial_create(
     )
     created(validated_save(denial), by=by)
     claims_search_refresh([claim.pk])
+    _denials_count(claim.pk)
     return denial
 
 
@@ -480,6 +481,13 @@ def denial_delete(*, denial: Denial, by: User) -> None:
     denial.claim.investigation.ensure_open()
     deleted(denial, by=by)
     claims_search_refresh([denial.claim_id])
+    _denials_count(denial.claim_id)
+
+
+def _denials_count(claim_id: int) -> None:
+    """Keep the claim's stored number of denials (the list's column and filter)."""
+    count = Denial.objects.filter(claim_id=claim_id).count()
+    Claim.objects.filter(pk=claim_id).update(denial_count=count)
 
 
 # Search documents ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from evidence.models import (
     ReviewStatus,
     Strength,
 )
+from evidence.tally import claims_of_item, claims_tally_refresh
 from investigations.access import role_in
 from investigations.models import Investigation, Role
 
@@ -274,13 +275,16 @@ def evidence_update(
     if item.review_status == ReviewStatus.NEEDS_INFO:
         # The reviewer's note stays, so the next reviewer sees what was asked.
         data = data | {"review_status": ReviewStatus.PENDING}
-    return model_update(
+    model_update(
         instance=item,
         data=data,
         allowed=(*EVIDENCE_UPDATABLE, "review_status"),
         by=by,
         expected_version=expected_version,
     )
+    if {"captured", "review_status"} & set(data):
+        claims_tally_refresh(claims_of_item(item))
+    return item
 
 
 @transaction.atomic
@@ -401,6 +405,7 @@ def _decision_write(
     validated_save(item)
     history.record(instance=item, user=by, before=before)
     custody_record(item=item, action=CustodyAction.REVIEWED, by=by, detail=detail)
+    claims_tally_refresh(claims_of_item(item))
     return item
 
 
@@ -428,6 +433,7 @@ def evidence_link_create(
     )
     created(validated_save(link), by=by)
     _custody_linked(link, by).save()
+    claims_tally_refresh([claim.pk])
     return link
 
 
@@ -441,6 +447,7 @@ def evidence_links_create_many(rows: list[dict[str, Any]], *, by: AbstractBaseUs
     validated_create_many(links, by=by)
     custody = [_custody_linked(link, by) for link in links]
     CustodyEvent.objects.bulk_create(custody, batch_size=500)
+    claims_tally_refresh(link.claim_id for link in links)
 
 
 def _custody_linked(link: EvidenceLink, by: AbstractBaseUser) -> CustodyEvent:
@@ -453,7 +460,9 @@ def _custody_linked(link: EvidenceLink, by: AbstractBaseUser) -> CustodyEvent:
 def evidence_link_update(
     *, link: EvidenceLink, data: dict[str, Any], by: AbstractBaseUser
 ) -> EvidenceLink:
-    return model_update(instance=link, data=data, allowed=LINK_UPDATABLE, by=by)
+    model_update(instance=link, data=data, allowed=LINK_UPDATABLE, by=by)
+    claims_tally_refresh([link.claim_id])
+    return link
 
 
 @transaction.atomic
@@ -466,3 +475,4 @@ def evidence_link_delete(*, link: EvidenceLink, by: AbstractBaseUser) -> None:
         detail=f"from claim #{link.claim_id}: {link.claim.statement}",
     )
     deleted(link, by=by)
+    claims_tally_refresh([link.claim_id])

@@ -9,6 +9,7 @@ from claims.models import Attribution, Claim, Claimant, Denial, Source, Tag, nam
 from claims.services import claims_search_refresh
 from core.dates import PartialDate
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Relation
+from evidence.tally import claims_tally_refresh
 from investigations.models import Investigation, Membership, Role
 
 # The investigation every factory puts its records in unless told otherwise; the fixed cast
@@ -65,9 +66,10 @@ class TagFactory(factory.django.DjangoModelFactory):
     name_key = factory.LazyAttribute(lambda o: name_key(o.name))
 
 
-class _KeepsSearchDocument(factory.django.DjangoModelFactory):
-    """Factories write past the services; these refresh the claim's search document as the
-    services do, so that searches in tests find what the factories made."""
+class _KeepsClaimUpToDate(factory.django.DjangoModelFactory):
+    """Factories write past the services; these refresh what the claim stores about its
+    parts (search document, tally) as the services do, so that searches, columns and flag
+    filters in tests see what the factories made."""
 
     class Meta:
         abstract = True
@@ -75,11 +77,17 @@ class _KeepsSearchDocument(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         instance = super()._create(model_class, *args, **kwargs)
-        claims_search_refresh([instance.pk if model_class is Claim else instance.claim_id])
+        claim_id = instance.pk if model_class is Claim else instance.claim_id
+        claims_search_refresh([claim_id])
+        # And the tally the claim stores, as the services keep it.
+        claims_tally_refresh([claim_id])
+        Claim.objects.filter(pk=claim_id).update(
+            denial_count=Denial.objects.filter(claim_id=claim_id).count()
+        )
         return instance
 
 
-class ClaimFactory(_KeepsSearchDocument):
+class ClaimFactory(_KeepsClaimUpToDate):
     class Meta:
         model = Claim
 
@@ -94,7 +102,7 @@ class ClaimFactory(_KeepsSearchDocument):
     created_by = factory.SubFactory(UserFactory)
 
 
-class SourceFactory(_KeepsSearchDocument):
+class SourceFactory(_KeepsClaimUpToDate):
     class Meta:
         model = Source
 
@@ -103,7 +111,7 @@ class SourceFactory(_KeepsSearchDocument):
     url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
 
 
-class AttributionFactory(_KeepsSearchDocument):
+class AttributionFactory(_KeepsClaimUpToDate):
     class Meta:
         model = Attribution
 
@@ -112,7 +120,7 @@ class AttributionFactory(_KeepsSearchDocument):
     created_by = factory.SubFactory(UserFactory)
 
 
-class DenialFactory(_KeepsSearchDocument):
+class DenialFactory(_KeepsClaimUpToDate):
     class Meta:
         model = Denial
 
@@ -131,7 +139,7 @@ class EvidenceItemFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class EvidenceLinkFactory(factory.django.DjangoModelFactory):
+class EvidenceLinkFactory(_KeepsClaimUpToDate):
     class Meta:
         model = EvidenceLink
 
