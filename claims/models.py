@@ -270,6 +270,8 @@ class Claim(PartialDatesModel, VersionedModel, AuthoredModel):
             models.Index(fields=["-made_on", "-id"], name="claim_made_on_idx"),
             # "Recently changed claims" on the dashboard and the list sorted by last change.
             models.Index(fields=["-updated"], name="claim_updated_idx"),
+            # The dashboard's "my claims", latest change first.
+            models.Index(fields=["created_by", "-updated"], name="claim_mine_idx"),
             # The claim list filtered by a flag, newest first: each flag's claims only.
             models.Index(
                 fields=["-made_on", "-id"],

@@ -1,7 +1,8 @@
 """Pages of a list, however long.
 
 The page's rows are found by their ids first, so what a row costs to compute (annotations,
-subqueries) is paid for the rows shown, never for the rows skipped to reach a deep page.
+subqueries) is paid for the rows shown, never for the rows skipped to reach a deep page;
+pages past the middle are read from the end, so the last is as quick as the first.
 Totals are counted exactly up to ESTIMATE_ABOVE rows; beyond that, on PostgreSQL, the
 planner's estimate is shown as "about N": counting a million matches exactly costs more
 than the page itself.
@@ -10,7 +11,9 @@ than the page itself.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -19,6 +22,26 @@ from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
 ESTIMATE_ABOVE = 10_000
+
+
+class Total(NamedTuple):
+    value: int
+    estimated: bool  # the planner's estimate, to be shown as "about"
+
+    def __str__(self) -> str:
+        return f"about {intcomma(self.value)}" if self.estimated else intcomma(self.value)
+
+
+def total_of(queryset: QuerySet) -> Total:
+    """How many rows: counted exactly up to ESTIMATE_ABOVE (a count that stops there),
+    estimated by PostgreSQL's planner beyond."""
+    counted = queryset[: ESTIMATE_ABOVE + 1].count()
+    if counted <= ESTIMATE_ABOVE:
+        return Total(counted, False)
+    if connections[queryset.db].vendor != "postgresql":
+        return Total(queryset.count(), False)
+    plan = json.loads(queryset.explain(format="json"))
+    return Total(max(int(plan[0]["Plan"]["Plan Rows"]), counted), True)
 
 
 class RowsPaginator(Paginator):
@@ -32,13 +55,23 @@ class RowsPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        ids = self.object_list
-        counted = ids[: ESTIMATE_ABOVE + 1].count()  # stops at the limit
-        if counted <= ESTIMATE_ABOVE or connections[ids.db].vendor != "postgresql":
-            return counted if counted <= ESTIMATE_ABOVE else ids.count()
-        plan = json.loads(ids.explain(format="json"))
-        self.estimated = True
-        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
+        total = total_of(self.object_list)
+        self.estimated = total.estimated
+        return total.value
+
+    def page(self, number) -> Page:
+        """A page of the front half is read from the start, one of the back half from the
+        end (the order reversed, then the rows put back), so the last page costs what the
+        first does. Beyond an estimated total the back half's places are estimated too:
+        "about" page N, as the total says."""
+        number = self.validate_number(number)
+        size = self.per_page
+        if number * 2 <= self.num_pages or self.count <= size:
+            return super().page(number)
+        top = min(number * size, self.count)
+        from_end = self.count - top
+        ids = self.object_list.reverse()[from_end : from_end + top - (number - 1) * size]
+        return self._get_page(list(ids)[::-1], number, self)
 
     def _get_page(self, ids, number: int, paginator: Paginator) -> Page:
         ids = list(ids)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from assessment.selectors import history_visible
 from claims.models import Claim, Claimant
 from core import history
-from core.pagination import paginate
+from core.pagination import paginate, total_of
 from evidence.models import EvidenceItem, ReviewStatus
 from evidence.selectors import review_queue
 from investigations.access import role_required, scoped
@@ -24,11 +24,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard.html",
         {
-            "counts": {
-                "claims": claims.count(),
-                "claimants": Claimant.objects.count(),
-                "evidence": items.count(),
-                "waiting": items.awaiting_review().count(),
+            "counts": {  # exact up to 10,000, "about" beyond
+                "claims": total_of(claims),
+                "claimants": total_of(Claimant.objects.all()),
+                "evidence": total_of(items),
+                "waiting": total_of(items.awaiting_review()),
             },
             "my_claims": claims.filter(created_by=request.user).order_by("-updated")[:RECENT],
             "my_evidence": items.filter(created_by=request.user).order_by("-updated")[:RECENT],

@@ -79,6 +79,10 @@ CAPTURE_RANGE_ORDERED = models.CheckConstraint(
 )
 
 
+# Not yet decided: pending, or sent back to its author with a question.
+AWAITING_REVIEW = (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO)
+
+
 class EvidenceItemQuerySet(models.QuerySet):
     def awaiting_review(self) -> EvidenceItemQuerySet:
         """Items a reviewer still has to decide on (the review queue)."""
@@ -91,7 +95,7 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     # Derived from the file at intake, never edited: not part of what the history compares.
     # Not yet decided: pending, or sent back to its author with a question. Such items are
     # not counted in a claim's balance and are marked UNREVIEWED in dossiers.
-    AWAITING_REVIEW = (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO)
+    AWAITING_REVIEW = AWAITING_REVIEW
 
     HISTORY = Tracked(
         shown_on={"evidence": "pk"},
@@ -197,8 +201,21 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
         verbose_name_plural = _("evidence items")
         permissions = [("review_evidenceitem", _("Can review evidence items"))]
         indexes = [
-            # The review queue: pending items, oldest first.
-            models.Index(fields=["review_status", "created"], name="evidence_review_queue_idx"),
+            # The review queue (and the dashboard's part of it): items awaiting review,
+            # oldest first; counted through it too.
+            models.Index(
+                fields=["created", "id"],
+                name="evidence_awaiting_review_idx",
+                condition=Q(review_status__in=AWAITING_REVIEW),
+            ),
+            # The dashboard's "my evidence", latest change first.
+            models.Index(fields=["created_by", "-updated"], name="evidence_mine_idx"),
+            # The dashboard's reviewers' questions to me.
+            models.Index(
+                fields=["created_by", "reviewed_at"],
+                name="evidence_needs_info_idx",
+                condition=Q(review_status=ReviewStatus.NEEDS_INFO),
+            ),
         ]
         constraints = [
             # One item per file within an investigation: also the index behind duplicate

@@ -31,14 +31,14 @@ def test_the_same_pages_as_django_in_the_same_order():
 
 
 def test_a_deep_page_computes_its_rows_only():
-    for _ in range(12):
+    for _ in range(30):
         ClaimFactory()
     with CaptureQueriesContext(connection) as queries:
-        page = RowsPaginator(_claims(), 5).page(3)
-        assert len(page) == 2
+        page = RowsPaginator(_claims(), 5).page(3)  # of 6: read from the start
+        assert len(page) == 5
     *_, ids, rows = [q["sql"] for q in queries]
     assert "OFFSET 10" in ids and "COUNT(" not in ids.split("FROM")[0]
-    # The annotated query reads the page's two rows by id, nothing skipped.
+    # The annotated query reads the page's rows by id, nothing skipped.
     assert "COUNT(" in rows and "OFFSET" not in rows and "IN (" in rows
 
 
@@ -73,3 +73,30 @@ def test_an_estimated_total_says_so(client, researcher, monkeypatch):
         assert "About " in page and "of about " in page
     else:
         assert "31 results" in page and "Page 1 of 2" in page
+
+
+def test_a_total_reads_as_a_person_would_say_it(client, researcher, monkeypatch):
+    from core import pagination
+
+    assert str(pagination.Total(1234567, True)) == "about 1,234,567"
+    assert str(pagination.Total(12, False)) == "12"
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
+    for _ in range(5):
+        ClaimFactory()
+    client.force_login(researcher)
+    page = client.get("/").content.decode()
+    expected = "about " if connection.vendor == "postgresql" else "<strong>5</strong> claims"
+    assert expected in page
+
+
+def test_pages_past_the_middle_are_read_from_the_end():
+    for n in range(23):
+        ClaimFactory(made_on=f"2014-06-{1 + n % 5:02}")
+    ours, django = RowsPaginator(_claims(), 5), Paginator(_claims(), 5)
+    for number in (3, 4, 5):  # of 5: the last has 3 rows
+        with CaptureQueriesContext(connection) as queries:
+            page = ours.page(number)
+        assert [c.pk for c in page] == [c.pk for c in django.page(number)]
+        ids = queries[-2]["sql"]
+        # Read backwards from the end: the last page skips nothing.
+        assert "ASC" in ids and ("OFFSET" not in ids if number == 5 else "OFFSET" in ids)
