@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claimant, ClaimantKind
+from core import search
 from core.filters import ANY
 
 
@@ -25,4 +27,7 @@ class ClaimantFilterSet(filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
+        """Names and aliases in any script (core.search)."""
+        return queryset.filter(
+            search.matching("search_text", value, connections[queryset.db].vendor)
+        )

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.dates import (
     PartialDateAttribute,
     PartialDatesModel,
@@ -50,7 +51,7 @@ class ClaimantKind(models.TextChoices):
 class Claimant(VersionedModel, AuthoredModel):
     """A person or organisation that makes, endorses or denies claims."""
 
-    HISTORY = Tracked(shown_on={"claimant": "pk"}, skip=frozenset({"name_key"}))
+    HISTORY = Tracked(shown_on={"claimant": "pk"}, skip=frozenset({"name_key", "search_text"}))
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     name_key = models.CharField(max_length=200, editable=False)
@@ -70,6 +71,8 @@ class Claimant(VersionedModel, AuthoredModel):
     )
     country = models.CharField(_("country"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # What a search finds the claimant by (core.search): name and aliases; set in clean().
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +117,7 @@ class Claimant(VersionedModel, AuthoredModel):
     def clean(self) -> None:
         super().clean()
         self.name_key = name_key(self.name)
+        self.search_text = search.document(self.name, self.aliases)  # what a search finds
         # A claimant that is its own parent is refused by a constraint; a longer loop
         # (A → B → A) needs the chain walked, which only Python can do.
         if self.parent_id is None or self.pk is None or self.parent_id == self.pk:

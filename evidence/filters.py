@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claimant
+from core import search
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
@@ -48,13 +50,11 @@ class EvidenceFilterSet(InvestigationFilterSet):
         per_user(self.filters["provider"], queryset=providers)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Title, description, location and file name in any script (core.search), or the
+        file's SHA-256 exactly."""
+        vendor = connections[queryset.db].vendor
         return queryset.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(location_name__icontains=value)
-            | Q(original_filename__icontains=value)
-            | Q(url__icontains=value)
-            | Q(sha256=value.strip().lower())
+            search.matching("search_text", value, vendor) | Q(sha256=value.strip().lower())
         )
 
     def captured_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:

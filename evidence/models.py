@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Claimant
+from core import search
 from core.dates import (
     PartialDateAttribute,
     PartialDateRangeAttribute,
@@ -99,7 +100,9 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
 
     HISTORY = Tracked(
         shown_on={"evidence": "pk"},
-        skip=frozenset({"metadata", "phash", "thumbnail", "preview", "keyframe_strip"}),
+        skip=frozenset(
+            {"metadata", "phash", "thumbnail", "preview", "keyframe_strip", "search_text"}
+        ),
     )
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
@@ -193,6 +196,9 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     media_type = models.CharField(_("detected media type"), max_length=100, blank=True)
 
+    # What a search finds the item by (core.search), case-folded; derived in clean().
+    search_text = models.TextField(blank=True, default="", editable=False)
+
     objects = EvidenceItemQuerySet.as_manager()
 
     class Meta:
@@ -274,10 +280,12 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
 
     def clean(self) -> None:
         """The capture range's rules, for every writer: an end needs a start, both ends
-        share one precision, and the range does not run backwards."""
+        share one precision, and the range does not run backwards. And the search
+        document, from the fields it is made of."""
         super().clean()
         if self.investigation_id is not None:
             self.investigation.ensure_open()
+        self.search_text = self.search_document()
         if type(self).captured.mismatched(self):
             raise ValidationError(
                 {"captured_to": _("Give both ends of the capture range to the same precision.")},
@@ -293,6 +301,11 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
                 {"captured_to": CAPTURE_RANGE_ORDERED.violation_error_message},
                 code="capture_reversed",
             )
+
+    def search_document(self) -> str:
+        """What a search finds the item by: title, description, location, file name, URL."""
+        parts = (self.title, self.description, self.location_name, self.original_filename)
+        return search.document(*parts, self.url)
 
     @classmethod
     def shortened_title(cls, text: str) -> str:

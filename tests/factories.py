@@ -49,7 +49,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.RESEARCHER
 
 
-class ClaimantFactory(factory.django.DjangoModelFactory):
+class _KeepsOwnSearchDocument(factory.django.DjangoModelFactory):
+    """Factories save past clean(), which derives a record's search document."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = super()._create(model_class, *args, **kwargs)
+        instance.clean()
+        model_class.objects.filter(pk=instance.pk).update(search_text=instance.search_text)
+        return instance
+
+
+class ClaimantFactory(_KeepsOwnSearchDocument):
     class Meta:
         model = Claimant
 
@@ -129,7 +143,7 @@ class DenialFactory(_KeepsClaimUpToDate):
     created_by = factory.SubFactory(UserFactory)
 
 
-class EvidenceItemFactory(factory.django.DjangoModelFactory):
+class EvidenceItemFactory(_KeepsOwnSearchDocument):
     class Meta:
         model = EvidenceItem
 

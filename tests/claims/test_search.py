@@ -93,6 +93,29 @@ def test_most_relevant_first(client, researcher):
         assert listed == ["Tanks", "Tanks, tanks and more tanks"]
 
 
+def test_evidence_and_claimants_are_searched_in_every_script(client, researcher):
+    place = default_investigation()
+    from evidence.services import evidence_create
+
+    evidence_create(investigation=place, kind="photo", title="坦克车队照片", by=researcher,
+                    location_name="Макеевка", description="T-64s <seen> at dawn",
+                    url="https://t.me/channel/1")  # fmt: skip
+    evidence_create(investigation=place, kind="document", title="Statement", by=researcher)
+    services.claimant_create(name="外交部", aliases="Ministry of Foreign Affairs", by=researcher)
+    services.claimant_create(name="МИД России", aliases="Russian MFA", by=researcher)
+    client.force_login(researcher)
+
+    def found(url, typed):
+        response = client.get(url, {"q": typed})
+        return [str(row) for row in response.context["page"].object_list]
+
+    for typed in ("坦克", "макеевк", "seen", "t-64s", "t.me/channel"):
+        assert found(reverse("evidence:evidence_list"), typed) == ["坦克车队照片"], typed
+    for typed, name in (("外交", "外交部"), ("foreign", "外交部"), ("мид", "МИД России"),
+                        ("mfa", "МИД России")):  # fmt: skip
+        assert found(reverse("claims:claimant_list"), typed) == [name], typed
+
+
 def test_terms_of_a_search():
     assert search.terms("T-64s in 北约首脑, Makiivka") == ["t", "64s", "in", "makiivka", "北约首脑"]
 
@@ -103,19 +126,22 @@ def test_terms_of_a_search():
 def test_searches_use_the_indexes(researcher):
     """The expressions the search writes are the ones the migration indexed: with
     sequential scans ruled out, the plan reads both indexes, whatever the script."""
-    from claims.models import Claim
+    from claims.models import Claim, Claimant
+    from evidence.models import EvidenceItem
 
     ClaimFactory.create_batch(3)
-    for typed in ("tanks", "北约", "танки"):
-        condition = search.matching("search_text", typed, connection.vendor)
-        sql, params = Claim.objects.filter(condition).values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            # No table scan, no walk along another index: only an index that can answer
-            # the condition itself may serve it.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "claim_search_words" in plan, plan
-        if typed != "北约":  # two CJK characters are no trigram: the words index serves them
-            assert "claim_search_substrings" in plan, plan
+    for model, prefix in ((Claim, "claim"), (EvidenceItem, "evidence"), (Claimant, "claimant")):
+        for typed in ("tanks", "北约", "танки"):
+            condition = search.matching("search_text", typed, connection.vendor)
+            query = model.objects.filter(condition).values("pk").query
+            sql, params = query.sql_with_params()
+            with connection.cursor() as cursor:
+                # No table scan, no walk along another index: only an index that can answer
+                # the condition itself may serve it.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute(f"EXPLAIN {sql}", params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert f"{prefix}_search_words" in plan, plan
+            if typed != "北约":  # two CJK characters make no trigram: words serve them
+                assert f"{prefix}_search_substrings" in plan, plan
