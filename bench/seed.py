@@ -72,9 +72,10 @@ def seed(claims: int, password: str) -> None:
             claimants,
             f"""
             INSERT INTO claims_claimant (id, created, updated, version, name, name_key, kind,
-                aliases, country, description, created_by_id)
+                aliases, country, description, created_by_id, search_text)
             SELECT {{base}} + i, now(), now(), 1, {_text(CLAIMANTS, "i")},
-                lower({_text(CLAIMANTS, "i")}), 'government_body', '', '', '', {member.pk}
+                lower({_text(CLAIMANTS, "i")}), 'government_body', '', '', '', {member.pk},
+                lower({_text(CLAIMANTS, "i")})
             FROM generate_series(1, {{count}}) AS i""",
         ),
         (
@@ -149,7 +150,7 @@ def seed(claims: int, password: str) -> None:
                 metadata, is_graphic, url, event_on_precision, captured_from, captured_to,
                 captured_precision, published_on_precision, location_name, location_precision,
                 review_status, reviewed_at, reviewed_by_id, review_note, sha256, media_type,
-                media_authenticity, created_by_id, investigation_id)
+                media_authenticity, created_by_id, investigation_id, search_text)
             SELECT {{base}} + i, now() - i * interval '1 minute', now(), 1, gen_random_uuid(),
                 (ARRAY['photo','video','document','satellite_image'])[1 + i % 4],
                 'Image ' || i || ' снимок صورة 图像', 'Seen from above.', '', '', '', '', '',
@@ -158,7 +159,9 @@ def seed(claims: int, password: str) -> None:
                 'Rostov-on-Don', '', s.status,
                 CASE WHEN s.status = 'pending' THEN NULL ELSE now() END,
                 CASE WHEN s.status = 'pending' THEN NULL ELSE {admin.pk} END,
-                '', '', '', '', {member.pk}, {place.pk}
+                '', '', '', '', {member.pk}, {place.pk},
+                lower('Image ' || i || ' снимок صورة 图像' || E'\\n' || 'Seen from above.'
+                    || E'\\n' || 'Rostov-on-Don' || E'\\n' || 'https://media.example/' || i)
             FROM generate_series(1, {{count}}) AS i,
                 LATERAL (SELECT (ARRAY['approved','approved','pending','rejected','needs_info'])
                     [1 + i % 5] AS status) AS s""",
