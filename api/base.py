@@ -17,6 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.dates import PartialDate
+from core.pagination import RowsPaginator
 from core.services import EditConflict
 from investigations.access import role_in, scoped, visible_ids
 from investigations.models import Role
@@ -48,9 +49,27 @@ class MemberPermission(permissions.BasePermission):
 
 
 class Pagination(PageNumberPagination):
+    """Pages as the web lists have them (core.pagination): the rows of the page computed
+    alone, the back half read from the end, and beyond 1,000 rows a `count` that is the
+    planner's estimate, said by `count_estimated`."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = RowsPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.page.paginator.estimated
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "Whether count is an estimate (more than 1,000 results).",
+        }
+        return schema
 
 
 def exception_handler(error, context):

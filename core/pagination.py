@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
-ESTIMATE_ABOVE = 10_000
+ESTIMATE_ABOVE = 1_000
 
 
 class Total(NamedTuple):
@@ -35,7 +35,7 @@ class Total(NamedTuple):
 def total_of(queryset: QuerySet) -> Total:
     """How many rows: counted exactly up to ESTIMATE_ABOVE (a count that stops there),
     estimated by PostgreSQL's planner beyond."""
-    counted = queryset[: ESTIMATE_ABOVE + 1].count()
+    counted = queryset.order_by()[: ESTIMATE_ABOVE + 1].count()  # any rows will do
     if counted <= ESTIMATE_ABOVE:
         return Total(counted, False)
     if connections[queryset.db].vendor != "postgresql":

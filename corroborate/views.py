@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard.html",
         {
-            "counts": {  # exact up to 10,000, "about" beyond
+            "counts": {  # exact up to 1,000, "about" beyond
                 "claims": total_of(claims),
                 "claimants": total_of(Claimant.objects.all()),
                 "evidence": total_of(items),

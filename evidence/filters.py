@@ -13,8 +13,7 @@ from core import search
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
 from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
-from investigations.access import scoped
-from investigations.filters import InvestigationFilterSet, per_user
+from investigations.filters import InvestigationFilterSet
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -25,11 +24,12 @@ class EvidenceFilterSet(InvestigationFilterSet):
     review_status = filters.ChoiceFilter(
         label=_("Review status"), choices=ReviewStatus.choices, empty_label=ANY
     )
-    # The choices are set per user (see __init__): who provided evidence elsewhere is not
-    # theirs to know.
-    provider = filters.ModelChoiceFilter(
-        label=_("Provider"), queryset=Claimant.objects.none(), empty_label=ANY
+    # A name to type, not a drop-down of every provider (thousands on a large instance);
+    # a link can name one by id.
+    provider_name = filters.CharFilter(
+        label=_("Provider"), method="by_provider_name", help_text=_("Part of a name.")
     )
+    provider = IdFilter(field_name="provider", widget=forms.HiddenInput)
     captured_from = filters.DateFilter(
         label=_("Captured from"), method="captured_from_day", widget=_DATE
     )
@@ -43,11 +43,12 @@ class EvidenceFilterSet(InvestigationFilterSet):
         model = EvidenceItem
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        provided = scoped(EvidenceItem.objects, self.user).filter(provider=OuterRef("pk"))
-        providers = Claimant.objects.filter(Exists(provided)).order_by("name")
-        per_user(self.filters["provider"], queryset=providers)
+    def by_provider_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Items provided by a claimant whose name or an alias holds the text (only the
+        user's items are listed, so nothing is learnt of other investigations)."""
+        vendor = connections[queryset.db].vendor
+        named = Claimant.objects.filter(search.matching("search_text", value, vendor))
+        return queryset.filter(provider__in=named.values("pk"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Title, description, location and file name in any script (core.search), or the

@@ -214,6 +214,8 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
                 name="evidence_awaiting_review_idx",
                 condition=Q(review_status__in=AWAITING_REVIEW),
             ),
+            # The evidence list in its own order, newest first.
+            models.Index(fields=["-created", "-id"], name="evidence_newest_idx"),
             # The dashboard's "my evidence", latest change first.
             models.Index(fields=["created_by", "-updated"], name="evidence_mine_idx"),
             # The dashboard's reviewers' questions to me.

@@ -54,6 +54,7 @@ def test_create_read_and_update_a_claim(api, researcher):
 
     listed = api.get("/api/v1/claims/", {"q": "ТАНКИ"}).json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == claim.pk
+    assert listed["count_estimated"] is False
 
     changed = api.patch(f"/api/v1/claims/{claim.pk}/", {"verdict": "disputed", "version": 1},
                         format="json")  # fmt: skip
@@ -341,3 +342,25 @@ def test_my_investigations_with_my_role_and_lists_filtered_by_one(api, researche
     only = client.get("/api/v1/claims/", {"investigation": "second"}).json()["results"]
     assert [c["statement"] for c in only] == ["Second claim"]
     assert client.get("/api/v1/claims/", {"investigation": "not-mine"}).status_code == 400
+
+
+def test_a_long_list_pages_as_the_web_list_does(api, researcher, monkeypatch):
+    from django.db import connection
+
+    from core import pagination
+    from tests.factories import ClaimFactory
+
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 4)
+    for n in range(12):
+        ClaimFactory(statement=f"Claim {n:02}")
+    _as(api, researcher)
+    first = api.get("/api/v1/claims/", {"page_size": 5}).json()
+    assert [c["statement"] for c in first["results"]] == [
+        f"Claim {n:02}" for n in (11, 10, 9, 8, 7)
+    ]
+    if connection.vendor == "postgresql":  # more than the limit: the planner's estimate
+        assert first["count_estimated"] is True and first["count"] >= 5
+    else:
+        assert (first["count"], first["count_estimated"]) == (12, False)
+        last = api.get("/api/v1/claims/", {"page_size": 5, "page": 3}).json()  # from the end
+        assert [c["statement"] for c in last["results"]] == ["Claim 01", "Claim 00"]

@@ -226,6 +226,7 @@ def test_evidence_filters(client, researcher):
 
     assert listed(kind="satellite_image") == ["June image"]
     assert listed(provider=nato.pk) == ["June image"]
+    assert listed(provider_name=nato.name.upper()[:3]) == ["June image"]
     assert listed(review_status="pending") == ["June image", "May photo"]
     assert listed(claim=claim.pk) == ["May photo"]
     assert listed(q="makiivka") == ["May photo"]
