@@ -33,14 +33,17 @@ class Total(NamedTuple):
 
 
 def total_of(queryset: QuerySet) -> Total:
-    """How many rows: counted exactly up to ESTIMATE_ABOVE (a count that stops there),
-    estimated by PostgreSQL's planner beyond."""
-    counted = queryset.order_by()[: ESTIMATE_ABOVE + 1].count()  # any rows will do
-    if counted <= ESTIMATE_ABOVE:
-        return Total(counted, False)
+    """How many rows. On PostgreSQL: counted exactly up to ESTIMATE_ABOVE (a count that
+    stops there), the planner's estimate beyond; both are asked every time, so that a page
+    runs the same queries whatever its number of rows. On SQLite, the embedded default for
+    one team's case: counted."""
+    queryset = queryset.order_by()  # any order counts the same
     if connections[queryset.db].vendor != "postgresql":
         return Total(queryset.count(), False)
+    counted = queryset[: ESTIMATE_ABOVE + 1].count()
     plan = json.loads(queryset.explain(format="json"))
+    if counted <= ESTIMATE_ABOVE:
+        return Total(counted, False)
     return Total(max(int(plan[0]["Plan"]["Plan Rows"]), counted), True)
 
 
