@@ -202,7 +202,8 @@ def denial_delete(request: HttpRequest, pk: int, denial_pk: int) -> HttpResponse
 def claimant_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.claimant_list(request.GET, request.user)
     page = paginate(request, filterset.qs)
-    return render(request, "claims/claimant_list.html", {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, "q": request.GET.get("q", "")}
+    return render(request, "claims/claimant_list.html", context)
 
 
 def _claimant_form_page(request, claimant: Claimant | None) -> HttpResponse:

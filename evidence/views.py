@@ -48,7 +48,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/evidence_list.html",
-        {"filter": filterset, "page": page, "linked_claim": claim},
+        {"filter": filterset, "page": page, "linked_claim": claim, "q": request.GET.get("q", "")},
     )
 
 

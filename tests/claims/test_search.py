@@ -114,6 +114,11 @@ def test_evidence_and_claimants_are_searched_in_every_script(client, researcher)
     for typed, name in (("外交", "外交部"), ("foreign", "外交部"), ("мид", "МИД России"),
                         ("mfa", "МИД России")):  # fmt: skip
         assert found(reverse("claims:claimant_list"), typed) == [name], typed
+    # The matches are marked in both lists.
+    page = client.get(reverse("evidence:evidence_list"), {"q": "坦克"}).content.decode()
+    assert "<mark>坦克</mark>车队照片" in page
+    page = client.get(reverse("claims:claimant_list"), {"q": "мид"}).content.decode()
+    assert "<mark>МИД</mark> России" in page
 
 
 def test_terms_of_a_search():
