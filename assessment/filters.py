@@ -122,11 +122,8 @@ class ClaimFilterSet(InvestigationFilterSet):
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "relevance":
-            rank = search.relevance(
-                "search_text", self.data.get("q", ""), connections[queryset.db].vendor
-            )
             # Where there is no search or no ranking (SQLite), the newest come first.
-            return queryset.order_by(rank.desc(), *SORTS["-made"]) if rank else queryset
+            return search.by_relevance(queryset, "search_text", self.data.get("q", ""))
         return queryset.order_by(*SORTS[value])
 
     def made_from_day(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -22,9 +22,19 @@ class ClaimantFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(label=_("Kind"), choices=ClaimantKind.choices, empty_label=ANY)
     country = filters.ChoiceFilter(label=_("Country"), choices=_countries, empty_label=ANY)
 
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=(("relevance", _("Most relevant (with a search)")),),
+        method="sort_by",
+        empty_label=_("Name"),
+    )
+
     class Meta:
         model = Claimant
         fields: list[str] = []
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.by_relevance(queryset, "search_text", self.data.get("q", ""))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Names and aliases in any script (core.search)."""

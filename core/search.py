@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Func, Q, Value
 
 # Han, kana, hangul and their compatibility blocks: scripts written without spaces.
@@ -116,6 +116,16 @@ def relevance(field: str, text: str, vendor: str):
     if vendor != "postgresql" or not query:
         return None
     return _Rank(_Words(F(field)), _Query(Value(query)))
+
+
+def by_relevance(queryset, field: str, text: str):
+    """The queryset with the most relevant matches of `text` first (then its own order),
+    where the engine can rank; unchanged otherwise."""
+    rank = relevance(field, text, connections[queryset.db].vendor)
+    if rank is None:
+        return queryset
+    order = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.order_by(rank.desc(), *order)
 
 
 def highlighted_terms(text: str) -> list[str]:

@@ -39,6 +39,13 @@ class EvidenceFilterSet(InvestigationFilterSet):
     # An id rather than a drop-down of every claim; the claim page links here with it set.
     claim = IdFilter(label=_("Linked to claim"), method="linked_to")
 
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=(("relevance", _("Most relevant (with a search)")),),
+        method="sort_by",
+        empty_label=_("Newest first"),
+    )
+
     class Meta:
         model = EvidenceItem
         fields: list[str] = []
@@ -49,6 +56,9 @@ class EvidenceFilterSet(InvestigationFilterSet):
         vendor = connections[queryset.db].vendor
         named = Claimant.objects.filter(search.matching("search_text", value, vendor))
         return queryset.filter(provider__in=named.values("pk"))
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.by_relevance(queryset, "search_text", self.data.get("q", ""))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Title, description, location and file name in any script (core.search), or the

@@ -150,3 +150,28 @@ def test_searches_use_the_indexes(researcher):
             assert f"{prefix}_search_words" in plan, plan
             if typed != "北约":  # two CJK characters make no trigram: words serve them
                 assert f"{prefix}_search_substrings" in plan, plan
+
+
+def test_evidence_and_claimants_most_relevant_first(client, researcher):
+    from evidence.services import evidence_create
+
+    place = default_investigation()
+    for title in ("Tanks, tanks, tanks", "Tanks"):  # the second is newer
+        evidence_create(investigation=place, kind="photo", title=title, by=researcher)
+    for name in ("Tank Corps", "Tankers Tank Tank Unit"):  # by name: Corps first
+        services.claimant_create(name=name, by=researcher)
+    client.force_login(researcher)
+
+    def listed(url):
+        response = client.get(url, {"q": "tank", "sort": "relevance"})
+        return [str(row) for row in response.context["page"].object_list]
+
+    ranked = connection.vendor == "postgresql"
+    assert listed(reverse("evidence:evidence_list")) == (
+        ["Tanks, tanks, tanks", "Tanks"] if ranked else ["Tanks", "Tanks, tanks, tanks"]
+    )
+    assert listed(reverse("claims:claimant_list")) == (
+        ["Tankers Tank Tank Unit", "Tank Corps"]
+        if ranked
+        else ["Tank Corps", "Tankers Tank Tank Unit"]
+    )
