@@ -14,6 +14,7 @@ import json
 from typing import NamedTuple
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -41,10 +42,14 @@ def total_of(queryset: QuerySet) -> Total:
     if connections[queryset.db].vendor != "postgresql":
         return Total(queryset.count(), False)
     counted = queryset[: ESTIMATE_ABOVE + 1].count()
-    plan = json.loads(queryset.explain(format="json"))
+    try:
+        plan = json.loads(queryset.explain(format="json"))
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+    except (EmptyResultSet, ValueError):  # nothing can match (none(), an empty IN): no plan
+        estimate = 0
     if counted <= ESTIMATE_ABOVE:
         return Total(counted, False)
-    return Total(max(int(plan[0]["Plan"]["Plan Rows"]), counted), True)
+    return Total(max(estimate, counted), True)
 
 
 class RowsPaginator(Paginator):

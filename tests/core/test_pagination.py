@@ -100,3 +100,10 @@ def test_pages_past_the_middle_are_read_from_the_end():
         ids = queries[-2]["sql"]
         # Read backwards from the end: the last page skips nothing.
         assert "ASC" in ids and ("OFFSET" not in ids if number == 5 else "OFFSET" in ids)
+
+
+def test_a_total_of_what_nothing_can_match_is_nothing():
+    from core.pagination import Total, total_of
+
+    assert total_of(Claim.objects.none()) == Total(0, False)
+    assert total_of(Claim.objects.filter(pk__in=[])) == Total(0, False)
