@@ -63,6 +63,22 @@ def setup_django(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def setup_django_on_postgresql(why: str) -> None:
+    """Django on the PostgreSQL database DATABASE_URL names (the seeded one), production
+    settings; exits with `why` when DATABASE_URL names no PostgreSQL database."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit(why)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corroborate.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def researcher(username: str = "bench"):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

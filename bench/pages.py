@@ -15,13 +15,12 @@ to the admin's changelist for the same list where the admin has one.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 import warnings
 
-from _common import ROOT
+from _common import setup_django_on_postgresql
 
 
 def pages(place, claim, item, claimant, deep: int, admin_deep: int) -> list[tuple]:
@@ -90,17 +89,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", help="only the pages whose label contains this")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to the database bench/seed.py filled.")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corroborate.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + "x" * 50)
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django_on_postgresql("Set DATABASE_URL to the database bench/seed.py filled.")
     from django.conf import settings
 
     warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, no static root

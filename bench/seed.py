@@ -18,11 +18,10 @@ given by --password (default "bench-password").
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
-from _common import ROOT
+from _common import setup_django_on_postgresql
 
 # Statements and names in four scripts; # is the row's number.
 STATEMENTS = [
@@ -73,9 +72,10 @@ def seed(claims: int, password: str) -> None:
             f"""
             INSERT INTO claims_claimant (id, created, updated, version, name, name_key, kind,
                 aliases, country, description, created_by_id, search_text)
-            SELECT {{base}} + i, now(), now(), 1, {_text(CLAIMANTS, "i")},
-                lower({_text(CLAIMANTS, "i")}), 'government_body', '', '', '', {member.pk},
-                lower({_text(CLAIMANTS, "i")})
+            SELECT {{base}} + i, now(), now(), 1, {_text(CLAIMANTS, "({base} + i)")},
+                lower({_text(CLAIMANTS, "({base} + i)")}), 'government_body', '', '', '',
+                {member.pk},
+                lower({_text(CLAIMANTS, "({base} + i)")})
             FROM generate_series(1, {{count}}) AS i""",
         ),
         (
@@ -83,7 +83,8 @@ def seed(claims: int, password: str) -> None:
             200,
             """
             INSERT INTO claims_tag (id, created, updated, name, name_key)
-            SELECT {base} + i, now(), now(), 'Tag ' || i || ' тег', 'tag ' || i || ' тег'
+            SELECT {base} + i, now(), now(), 'Tag ' || ({base} + i) || ' тег',
+                'tag ' || ({base} + i) || ' тег'
             FROM generate_series(1, {count}) AS i""",
         ),
         (
@@ -243,19 +244,23 @@ def seed(claims: int, password: str) -> None:
         "denial counts": "claims_claim",
     }
     bases: dict[str, int] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, count, sql in steps:
-            table = tables[name]
-            if name not in bases:  # the rows this run adds come after these ids
-                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-                bases[name] = cursor.fetchone()[0]
-            began = time.perf_counter()
-            cursor.execute(sql.format(base=bases[name], count=count, **bases))
-            print(f"{name}: {count:,} rows in {time.perf_counter() - began:.1f} s", flush=True)
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
-            )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, count, sql in steps:
+                table = tables[name]
+                if name not in bases:  # the rows this run adds come after these ids
+                    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+                    bases[name] = cursor.fetchone()[0]
+                began = time.perf_counter()
+                cursor.execute(sql.format(base=bases[name], count=count, **bases))
+                print(f"{name}: {count:,} rows in {time.perf_counter() - began:.1f} s", flush=True)
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+    except BaseException:
+        place.delete()  # a failed seed leaves no empty investigation behind
+        raise
     with connection.cursor() as cursor:
         began = time.perf_counter()
         cursor.execute("VACUUM FULL claims_claim")  # the updates above left a dead copy
@@ -269,13 +274,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--password", default="bench-password")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it will be filled).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corroborate.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django_on_postgresql("Set DATABASE_URL to a PostgreSQL database (it will be filled).")
     began = time.perf_counter()
     seed(args.claims, args.password)
     print(f"done in {time.perf_counter() - began:.0f} s")
