@@ -5,13 +5,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv clean
+.PHONY: run serve test lint venv clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_account --url http://$(HOST):$(PORT)/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production service (see README, Deployment): Gunicorn, after checks and migrations.
+serve: $(VENV)/.runtime
+	$(BIN)/python -m corroborate.serve
 
 test: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,6 +1,10 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from assessment.selectors import history_visible
 from claims.models import Claim, Claimant
@@ -12,6 +16,26 @@ from investigations.access import role_required, scoped
 from investigations.models import Role
 
 RECENT = 8
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors, without a login: 200 when the database and the
+    evidence storage answer, 503 naming the parts that do not. Nothing else is said."""
+    failing = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # whatever the driver raises, the answer is the same
+        failing.append("database")
+    try:
+        default_storage.exists("healthz")  # a question the storage must answer; no file
+    except Exception:
+        failing.append("storage")
+    response = JsonResponse({"ok": not failing, "failing": failing}, status=503 if failing else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @role_required(Role.VIEWER)

@@ -24,6 +24,7 @@ ROUTES = {
     "dashboard": ("list", V, {}),
     "history": ("record", V, {"kind": "=claim", "pk": "claim"}),
     "login": ("shared", None, {}),
+    "healthz": ("shared", None, {}),
     "logout": ("post", None, {}),
     "api_token": ("post", None, {}),
     "api_schema": ("shared", None, {}),
