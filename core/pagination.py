@@ -25,12 +25,23 @@ PAGE_SIZE = 25
 ESTIMATE_ABOVE = 1_000
 
 
+def rounded(value: int) -> int:
+    """An estimate as a person would say it: two significant digits (999,943 -> 1,000,000;
+    198,100 -> 200,000)."""
+    if value < 100:
+        return value
+    step = 10 ** (len(str(value)) - 2)
+    return round(value / step) * step
+
+
 class Total(NamedTuple):
     value: int
     estimated: bool  # the planner's estimate, to be shown as "about"
 
     def __str__(self) -> str:
-        return f"about {intcomma(self.value)}" if self.estimated else intcomma(self.value)
+        if self.estimated:
+            return f"about {intcomma(rounded(self.value))}"
+        return intcomma(self.value)
 
 
 def total_of(queryset: QuerySet) -> Total:
@@ -66,6 +77,15 @@ class RowsPaginator(Paginator):
         total = total_of(self.object_list)
         self.estimated = total.estimated
         return total.value
+
+    @property
+    def count_shown(self) -> int:
+        """The total as the page says it: rounded when it is an estimate."""
+        return rounded(self.count) if self.estimated else self.count
+
+    @property
+    def pages_shown(self) -> int:
+        return rounded(self.num_pages) if self.estimated else self.num_pages
 
     def page(self, number) -> Page:
         """A page of the front half is read from the start, one of the back half from the

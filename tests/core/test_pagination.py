@@ -78,7 +78,10 @@ def test_an_estimated_total_says_so(client, researcher, monkeypatch):
 def test_a_total_reads_as_a_person_would_say_it(client, researcher, monkeypatch):
     from core import pagination
 
-    assert str(pagination.Total(1234567, True)) == "about 1,234,567"
+    assert str(pagination.Total(1234567, True)) == "about 1,200,000"
+    assert str(pagination.Total(999943, True)) == "about 1,000,000"
+    assert str(pagination.Total(198100, True)) == "about 200,000"
+    assert str(pagination.Total(1234567, False)) == "1,234,567"
     assert str(pagination.Total(12, False)) == "12"
     monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
     for _ in range(5):
