@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint venv clean
+.PHONY: run serve worker scheduler test lint venv clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -16,6 +16,17 @@ run: $(VENV)/.runtime
 # The production service (see README, Deployment): Gunicorn, after checks and migrations.
 serve: $(VENV)/.runtime
 	$(BIN)/python -m corroborate.serve
+
+# A task queue worker (needs CELERY_BROKER_URL); start as many as the work needs, on any
+# machine that reaches the broker, the database and the evidence storage.
+worker: $(VENV)/.runtime
+	@test -n "$$CELERY_BROKER_URL" || { echo "make worker: set CELERY_BROKER_URL (redis://... or amqp://...); without a broker tasks run inside make run/serve."; exit 2; }
+	$(BIN)/celery -A corroborate worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+# The periodic tasks (re-hashing evidence, removing expired dossiers): exactly one per site.
+scheduler: $(VENV)/.runtime
+	@test -n "$$CELERY_BROKER_URL" || { echo "make scheduler: set CELERY_BROKER_URL (redis://... or amqp://...)."; exit 2; }
+	$(BIN)/celery -A corroborate beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
 
 test: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -21,7 +21,15 @@ from investigations.access import scoped
 # The capture range is two fields here (one each end) and one value for the services.
 _AS_GIVEN = tuple(name for name in services.EVIDENCE_UPDATABLE if name != "captured")
 # Read only: what the intake found in the file, and the review (POST .../review/).
-_FROM_THE_FILE = ("original_filename", "sha256", "size_bytes", "media_type", "metadata")
+_FROM_THE_FILE = (
+    "original_filename",
+    "sha256",
+    "size_bytes",
+    "media_type",
+    "metadata",
+    "processing",
+    "processing_error",
+)
 _REVIEW = ("review_status", "review_note", "media_authenticity", "reviewed_by", "reviewed_at")
 
 
@@ -114,6 +122,15 @@ class EvidenceViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         # The evidence list's own read.
         return selectors.evidence_counted(self.request.user)
+
+    @extend_schema(request=None, responses=EvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Queue the work on the item's file (previews, keyframes, metadata) again, after
+        it failed or when its task was lost; researchers of the investigation only."""
+        item = self.get_object()
+        item = services.evidence_processing_retry(item=item, by=request.user)
+        return Response(EvidenceSerializer(item, context={"request": request}).data)
 
     @extend_schema(request=ReviewSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"])

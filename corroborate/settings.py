@@ -184,6 +184,51 @@ EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024**3)
 # Images with more pixels than this are refused before they are decoded (decompression
 # bombs); 200 megapixels admits large satellite scenes.
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 200_000_000)
+# Images up to this many pixels get their previews during the upload; larger ones, and
+# every video and audio file, in a background task (evidence/tasks.py).
+EVIDENCE_INLINE_IMAGE_PIXELS = env_int("EVIDENCE_INLINE_IMAGE_PIXELS", 16_000_000)
+# A task queued or running this long without news may be started again by hand.
+EVIDENCE_PROCESSING_STALE_MINUTES = env_int("EVIDENCE_PROCESSING_STALE_MINUTES", 30)
+
+# The task queue (Celery). With a broker (redis://... or amqp://...), `make worker` runs
+# the tasks, on as many machines as needed; without one, each task runs in the process
+# that asked for it, once its transaction has committed, so `make run` needs nothing else.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when a worker takes it: a worker killed
+# mid-task leaves it on the queue for another (every task is written to run twice safely).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Results live in the database (an item's processing state, a prepared dossier).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged task to another worker after this many seconds; it must
+# exceed the longest task (RabbitMQ notices a lost worker by itself).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600)
+}
+# A request that queues work waits at most about a second for a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 2 * 3600)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Run by `make scheduler` (exactly one per deployment).
+CELERY_BEAT_SCHEDULE = {
+    "verify-evidence": {
+        "task": "evidence.tasks.verify_evidence",
+        "schedule": env_int("EVIDENCE_VERIFY_EVERY_HOURS", 24) * 3600,
+    },
+    "remove-expired-dossiers": {
+        "task": "dossiers.tasks.remove_expired",
+        "schedule": 3600,
+    },
+}
 
 # Secure by default whenever debug is off; each may be relaxed behind a TLS-terminating proxy.
 if not DEBUG:

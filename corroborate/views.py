@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -18,11 +19,20 @@ from investigations.models import Role
 RECENT = 8
 
 
+def _broker_answers() -> bool:
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+    return True
+
+
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitors, without a login: 200 when the database and the
-    evidence storage answer, 503 naming the parts that do not. Nothing else is said."""
+    """For load balancers and monitors, without a login: 200 when the database, the
+    evidence storage and the task queue's broker (when there is one) answer, 503 naming
+    the parts that do not. Nothing else is said."""
     failing = []
     try:
         with connection.cursor() as cursor:
@@ -33,6 +43,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         default_storage.exists("healthz")  # a question the storage must answer; no file
     except Exception:
         failing.append("storage")
+    if settings.CELERY_BROKER_URL:
+        try:
+            _broker_answers()
+        except Exception:
+            failing.append("broker")
     response = JsonResponse({"ok": not failing, "failing": failing}, status=503 if failing else 200)
     response["Cache-Control"] = "no-store"
     return response

@@ -16,6 +16,12 @@ evidence store before every check has passed, and a refused file leaves nothing 
    gets a poster frame and a strip of keyframes. PDF: the end-of-file marker must be there.
 5. `store()` moves the original into place byte for byte under a generated name (a
    rename, not a copy) and writes the previews at paths derived from the item's UUID.
+
+The heavy half of step 4 does not run in a web request when it could take long: for video,
+audio and images over EVIDENCE_INLINE_IMAGE_PIXELS, `receive()` makes only the checks that
+read headers (the container opens, a first frame decodes, the pixel count and format are
+right) and marks the Intake `deferred`. The item is stored at once and a task
+(evidence.tasks) runs the rest on the stored original with `derive()`.
 """
 
 from __future__ import annotations
@@ -65,6 +71,8 @@ class Intake:
     metadata: dict = field(default_factory=dict)
     previews: dict[str, bytes] = field(default_factory=dict)  # thumbnail, preview, strip
     phash: int | None = None
+    # The decoding and previews are left to evidence.tasks (see the module's docstring).
+    deferred: bool = False
 
     @property
     def path(self) -> str:
@@ -137,7 +145,7 @@ def receive(file: File, original_filename: str = "") -> Intake:
             )
         inspect = _INSPECTORS.get(intake.detection.family)
         if inspect:
-            inspect(intake)
+            inspect(intake, defer=True)
     except BaseException:
         intake.discard()
         raise
@@ -219,7 +227,7 @@ def _exif(image: Image.Image) -> dict:
     return found
 
 
-def _inspect_image(intake: Intake) -> None:
+def _inspect_image(intake: Intake, *, defer: bool) -> None:
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
     # Other libraries flip this process-wide switch (WeasyPrint does on import); a
     # truncated image must fail its decode here whatever else this process has loaded.
@@ -251,9 +259,14 @@ def _inspect_image(intake: Intake) -> None:
             if image.format != _PILLOW_FORMATS[intake.detection.media_type]:
                 raise damaged
             image.verify()
+        intake.metadata["image"] = {"width": width, "height": height}
         with Image.open(intake.path) as image:
-            frames = getattr(image, "n_frames", 1)
-            exif = _exif(image)
+            if exif := _exif(image):  # read from the header: no pixel is decoded
+                intake.metadata["exif"] = exif
+            if defer and width * height > settings.EVIDENCE_INLINE_IMAGE_PIXELS:
+                intake.deferred = True
+                return
+            intake.metadata["image"]["frames"] = getattr(image, "n_frames", 1)
             image.draft("RGB", PREVIEW_SIZE)  # JPEG decodes straight to a smaller size
             image.load()  # decodes every byte: a truncated file fails here
             upright = ImageOps.exif_transpose(image)
@@ -271,9 +284,6 @@ def _inspect_image(intake: Intake) -> None:
         Image.DecompressionBombError,
     ) as error:
         raise damaged from error
-    intake.metadata["image"] = {"width": width, "height": height, "frames": frames}
-    if exif:
-        intake.metadata["exif"] = exif
 
 
 # Video and audio ---------------------------------------------------------------------------
@@ -294,7 +304,7 @@ def _decode_one(container, stream, seconds: float | None = None):
     raise ValueError("no frame could be decoded")
 
 
-def _inspect_media(intake: Intake) -> None:
+def _inspect_media(intake: Intake, *, defer: bool) -> None:
     import av  # PyAV ships FFmpeg in its wheel; imported only when media arrives
 
     kind = intake.detection.family
@@ -324,12 +334,17 @@ def _inspect_media(intake: Intake) -> None:
                 info |= {"width": codec.width, "height": codec.height}
                 if stream.average_rate:
                     info["frame_rate"] = round(float(stream.average_rate), 3)
+            else:
+                info |= {"sample_rate": codec.sample_rate, "channels": codec.channels}
+            intake.metadata[kind] = info
+            if defer:
+                intake.deferred = True
+                return
+            if kind == "video":
                 poster = first.to_image()
                 intake.previews["preview"] = _jpeg(poster, PREVIEW_SIZE)
                 intake.previews["thumbnail"] = _jpeg(poster, THUMBNAIL_SIZE)
                 intake.phash = difference_hash(poster)
-            else:
-                info |= {"sample_rate": codec.sample_rate, "channels": codec.channels}
             if duration and duration > 1:
                 # A frame near the end must decode too: a cut-off file fails here.
                 _decode_one(container, stream, max(duration - 1, 0))
@@ -339,7 +354,6 @@ def _inspect_media(intake: Intake) -> None:
         raise
     except (av.error.FFmpegError, ValueError, OSError, StopIteration) as error:
         raise damaged from error
-    intake.metadata[kind] = info
 
 
 def _keyframe_strip(container, stream, duration: float) -> bytes:
@@ -361,7 +375,7 @@ def _keyframe_strip(container, stream, duration: float) -> bytes:
 # Documents ---------------------------------------------------------------------------------
 
 
-def _inspect_pdf(intake: Intake) -> None:
+def _inspect_pdf(intake: Intake, *, defer: bool) -> None:
     with open(intake.path, "rb") as pdf:
         pdf.seek(max(intake.size - 2048, 0))
         tail = pdf.read()
@@ -381,6 +395,60 @@ _INSPECTORS = {
     "audio": _inspect_media,
     "document": _inspect_pdf,
 }
+
+
+# Deriving later ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def stored_copy(field):
+    """A stored original as an Intake to derive from: the file itself where the storage
+    has local paths, a temporary copy streamed from it otherwise."""
+    try:
+        handle = open(field.storage.path(field.name), "rb")  # noqa: SIM115 - closed below
+    except NotImplementedError:
+        handle = tempfile.NamedTemporaryFile(dir=incoming_dir(), prefix="derive-")  # noqa: SIM115
+        try:
+            with field.storage.open(field.name, "rb") as stored:
+                shutil.copyfileobj(stored, handle, CHUNK)
+            handle.flush()
+        except BaseException:
+            handle.close()
+            raise
+    with open(handle.name, "rb") as head_file:
+        detection = detect(head_file.read(HEAD_BYTES))
+    intake = Intake(
+        handle=handle,
+        sha256="",
+        size=field.size,
+        original_filename="",
+        detection=detection,
+    )
+    try:
+        yield intake
+    finally:
+        handle.close()
+
+
+def derive(intake: Intake) -> None:
+    """The whole of step 4 on a stored original: metadata, previews and perceptual hash.
+
+    Raises ValidationError on "file" with the reason, as receive() would have.
+    """
+    inspect = _INSPECTORS.get(intake.detection.family)
+    if inspect:
+        inspect(intake, defer=False)
+
+
+def store_previews(intake: Intake, storage, item_uuid: uuid.UUID) -> dict[str, str]:
+    """Write an item's previews at their own names, replacing any that are there already
+    (a task that runs again writes the same files, never a second set)."""
+    names: dict[str, str] = {}
+    for kind, data in intake.previews.items():
+        name = preview_name(item_uuid, kind)
+        storage.delete(name)
+        names[kind] = storage.save(name, io.BytesIO(data))
+    return names
 
 
 # Storing -----------------------------------------------------------------------------------

@@ -80,6 +80,15 @@ CAPTURE_RANGE_ORDERED = models.CheckConstraint(
 )
 
 
+class Processing(models.TextChoices):
+    """Where the work on an item's file stands (previews, metadata: evidence.tasks)."""
+
+    QUEUED = "queued", _("Queued")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 # Not yet decided: pending, or sent back to its author with a question.
 AWAITING_REVIEW = (ReviewStatus.PENDING, ReviewStatus.NEEDS_INFO)
 
@@ -101,7 +110,17 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     HISTORY = Tracked(
         shown_on={"evidence": "pk"},
         skip=frozenset(
-            {"metadata", "phash", "thumbnail", "preview", "keyframe_strip", "search_text"}
+            {
+                "metadata",
+                "phash",
+                "thumbnail",
+                "preview",
+                "keyframe_strip",
+                "search_text",
+                "processing",
+                "processing_error",
+                "processing_changed",
+            }
         ),
     )
 
@@ -127,6 +146,20 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     metadata = models.JSONField(_("extracted metadata"), default=dict, blank=True, editable=False)
     # 64-bit difference hash of the picture, for "looks like" (evidence.intake).
     phash = models.BigIntegerField(_("perceptual hash"), null=True, blank=True, editable=False)
+    # The work on the file after it was stored: only evidence services change these.
+    processing = models.CharField(
+        _("processing"),
+        max_length=12,
+        choices=Processing.choices,
+        default=Processing.READY,
+        editable=False,
+    )
+    processing_error = models.CharField(
+        _("why processing failed"), max_length=500, blank=True, editable=False
+    )
+    processing_changed = models.DateTimeField(
+        _("processing state since"), null=True, blank=True, editable=False
+    )
     is_graphic = models.BooleanField(
         _("graphic content"),
         default=False,
@@ -223,6 +256,12 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
                 fields=["created_by", "reviewed_at"],
                 name="evidence_needs_info_idx",
                 condition=Q(review_status=ReviewStatus.NEEDS_INFO),
+            ),
+            # Work not done yet, oldest first: the sweep for tasks that were lost.
+            models.Index(
+                fields=["processing_changed"],
+                name="evidence_unprocessed_idx",
+                condition=~Q(processing=Processing.READY),
             ),
         ]
         constraints = [

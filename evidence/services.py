@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from core import history
 from core.dates import PartialDate
+from core.tasks import enqueue
 from core.services import (
     created,
     deleted,
@@ -30,6 +32,7 @@ from evidence.models import (
     EvidenceItem,
     EvidenceLink,
     LocationPrecision,
+    Processing,
     ReviewStatus,
     Strength,
 )
@@ -236,6 +239,8 @@ def evidence_file_attach(
             item.sha256, item.size_bytes = intake.sha256, intake.size
             item.media_type = intake.detection.media_type
             item.metadata, item.phash = intake.metadata, intake.phash
+            if intake.deferred:
+                item.processing, item.processing_changed = Processing.QUEUED, timezone.now()
             validated_save(item)
             created(item, by=by)
             custody_record(
@@ -245,15 +250,114 @@ def evidence_file_attach(
                 detail=f"{intake.size} bytes, {intake.detection.name}, "
                 f"named “{intake.original_filename}”",
             )
-            custody_record(
-                item=item,
-                action=CustodyAction.METADATA_EXTRACTED,
-                by=by,
-                detail=_describe(intake.metadata) or intake.detection.media_type,
-            )
+            if intake.deferred:
+                _processing_enqueue(item)
+            else:
+                custody_record(
+                    item=item,
+                    action=CustodyAction.METADATA_EXTRACTED,
+                    by=by,
+                    detail=_describe(intake.metadata) or intake.detection.media_type,
+                )
     except BaseException:
         pipeline.unstore(storage, names)
         raise
+    return item
+
+
+# The work on a stored file, off the request ---------------------------------------------
+
+
+def _processing_set(pk: int, state: str, error: str = "") -> None:
+    EvidenceItem.objects.filter(pk=pk).update(
+        processing=state, processing_error=error[:500], processing_changed=timezone.now()
+    )
+
+
+def _processing_enqueue(item: EvidenceItem) -> None:
+    from evidence.tasks import process_evidence_file  # the tasks call these services
+
+    enqueue(
+        process_evidence_file,
+        item.pk,
+        unavailable=lambda reason: _processing_set(item.pk, Processing.FAILED, reason),
+    )
+
+
+def processing_stale(item: EvidenceItem) -> bool:
+    """Queued or running for so long that the task was surely lost."""
+    if item.processing not in (Processing.QUEUED, Processing.PROCESSING):
+        return False
+    limit = datetime.timedelta(minutes=settings.EVIDENCE_PROCESSING_STALE_MINUTES)
+    return item.processing_changed is None or timezone.now() - item.processing_changed > limit
+
+
+def evidence_file_process(item_pk: int) -> None:
+    """Derive an item's metadata, previews and perceptual hash from its stored original.
+
+    Safe to run twice, or after a run that was killed half-way: the previews are written
+    at fixed names, and the record changes in one transaction at the end. A file that
+    cannot be read leaves the item failed with the reason, for a person to see and retry.
+    """
+    item = EvidenceItem.objects.filter(pk=item_pk).first()
+    if item is None or not item.file or item.processing == Processing.READY:
+        return
+    _processing_set(item.pk, Processing.PROCESSING)
+    storage = item.file.storage
+    try:
+        with pipeline.stored_copy(item.file) as intake:
+            pipeline.derive(intake)
+            names = pipeline.store_previews(intake, storage, item.uuid)
+    except ValidationError as error:
+        _processing_set(item.pk, Processing.FAILED, " ".join(error.messages))
+        return
+    except FileNotFoundError:
+        _processing_set(item.pk, Processing.FAILED, _("The stored file is missing."))
+        return
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if item.processing == Processing.READY:  # another run finished first
+            return
+        item.thumbnail.name = names.get("thumbnail", "")
+        item.preview.name = names.get("preview", "")
+        item.keyframe_strip.name = names.get("strip", "")
+        item.metadata, item.phash = intake.metadata, intake.phash
+        item.processing, item.processing_error = Processing.READY, ""
+        item.processing_changed = timezone.now()
+        # Derived fields only: no version step, so nobody's edit in progress conflicts.
+        item.save(
+            update_fields=[
+                "thumbnail",
+                "preview",
+                "keyframe_strip",
+                "metadata",
+                "phash",
+                "processing",
+                "processing_error",
+                "processing_changed",
+            ]
+        )
+        custody_record(
+            item=item,
+            action=CustodyAction.METADATA_EXTRACTED,
+            by=None,
+            detail=_describe(intake.metadata) or item.media_type,
+        )
+
+
+@transaction.atomic
+def evidence_processing_retry(*, item: EvidenceItem, by: AbstractBaseUser) -> EvidenceItem:
+    """Queue the work on a file again: after a failure, or when its task was lost."""
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    role = role_in(by, item.investigation_id)
+    if role is None or not role.allows(Role.RESEARCHER):
+        raise PermissionDenied(_("Only researchers of the investigation can start this again."))
+    if item.processing != Processing.FAILED and not processing_stale(item):
+        raise ValidationError(_("This file is not waiting for a retry."), code="not_failed")
+    item.processing, item.processing_error = Processing.QUEUED, ""
+    item.processing_changed = timezone.now()
+    item.save(update_fields=["processing", "processing_error", "processing_changed"])
+    _processing_enqueue(item)
     return item
 
 

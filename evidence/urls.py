@@ -15,6 +15,12 @@ urlpatterns = [
     path("evidence/<id:pk>/preview", views.evidence_preview, name="evidence_preview"),
     path("evidence/<id:pk>/strip", views.evidence_strip, name="evidence_strip"),
     path("evidence/<id:pk>/file", views.evidence_file, name="evidence_file"),
+    path("evidence/<id:pk>/processing", views.evidence_processing, name="evidence_processing"),
+    path(
+        "evidence/<id:pk>/processing/retry/",
+        views.evidence_processing_retry,
+        name="evidence_processing_retry",
+    ),
     path(
         "evidence/<id:pk>/accept/<slug:what>/",
         views.evidence_accept_suggestion,

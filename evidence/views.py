@@ -8,12 +8,19 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import Claim
 from core import history
@@ -111,6 +118,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "can_edit": can_edit(request.user, item.investigation),
+            "processing_stale": services.processing_stale(item),
             "looks_like": selectors.evidence_looks_like(item),
             "suggestions": suggestions(item),
             "metadata": metadata_rows(item),
@@ -310,6 +318,40 @@ def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> Http
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Suggestion accepted."))
+    return redirect("evidence:evidence_detail", pk=pk)
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def evidence_processing(request: HttpRequest, pk: int) -> JsonResponse:
+    """Where the work on the item's file stands, for its page to update itself."""
+    item = record_or_404(EvidenceItem.objects.only("pk", "investigation_id"), request.user, pk=pk)
+    item = EvidenceItem.objects.only(
+        "processing", "processing_error", "processing_changed"
+    ).get(pk=item.pk)
+    response = JsonResponse(
+        {
+            "state": item.processing,
+            "label": item.get_processing_display(),
+            "reason": item.processing_error,
+            "retry": services.processing_stale(item) or item.processing == "failed",
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.RESEARCHER)
+def evidence_processing_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the work on the file again, after a failure or a lost task."""
+    item = record_or_404(EvidenceItem.objects, request.user, pk=pk, needed=Role.RESEARCHER)
+    try:
+        services.evidence_processing_retry(item=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file is queued for processing again."))
     return redirect("evidence:evidence_detail", pk=pk)
 
 

@@ -1,10 +1,12 @@
-"""/healthz: no login, 200 when the database and the storage answer, 503 naming the part
-that does not, and nothing else revealed."""
+"""/healthz: no login, 200 when the database, the storage and the broker (when there is
+one) answer, 503 naming the part that does not, and nothing else revealed."""
 
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
+
+from tests.brokers import redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +33,18 @@ def test_a_storage_that_does_not_answer_is_named(client):
     assert response.status_code == 503
     assert response.json() == {"ok": False, "failing": ["storage"]}
     assert "mount gone" not in response.content.decode()  # the reason stays in the logs
+
+
+def test_a_broker_is_checked_when_configured_and_a_stopped_one_is_named(
+    client, settings, tmp_path
+):
+    with redis_server(tmp_path) as (url, process):
+        settings.CELERY_BROKER_URL = url
+        response = client.get("/healthz")
+        assert response.status_code == 200 and response.json()["failing"] == []
+        process.terminate()
+        process.wait(timeout=20)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"ok": False, "failing": ["broker"]}
+    assert "127.0.0.1" not in response.content.decode()

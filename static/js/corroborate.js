@@ -62,7 +62,38 @@ function enhanceAutosubmit() {
   });
 }
 
+// Work in the background (a file's previews, a dossier being prepared): ask its state
+// now and then, and reload the page when it changes, unless the person is typing.
+function watchBackgroundWork() {
+  document.querySelectorAll("[data-processing-url]").forEach(function (panel) {
+    var url = panel.dataset.processingUrl;
+    var shown = panel.dataset.processingState;
+    var delay = 2000;
+    function typing() {
+      var active = document.activeElement;
+      return active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) && active.value;
+    }
+    function ask() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (status) {
+          if (status && status.state !== shown && !typing()) {
+            window.location.reload();
+            return;
+          }
+          if (!status || status.state === "queued" || status.state === "processing") {
+            delay = Math.min(delay * 1.5, 15000);
+            window.setTimeout(ask, delay);
+          }
+        })
+        .catch(function () { window.setTimeout(ask, 15000); });
+    }
+    if (shown === "queued" || shown === "processing") window.setTimeout(ask, delay);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  watchBackgroundWork();
   enhanceAutosubmit();
   enhanceReveal();
   enhanceFormsets();

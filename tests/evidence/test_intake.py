@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
 from evidence.intake import difference_hash, hamming
-from evidence.models import CustodyEvent, EvidenceItem
+from evidence.models import CustodyEvent, EvidenceItem, Processing
 from evidence.selectors import evidence_looks_like, suggestions
 from evidence.services import DuplicateEvidence, evidence_create, evidence_suggestion_accept
 from tests import files
@@ -127,9 +127,19 @@ def test_exif_suggestions_are_offered_and_accepted(researcher):
     assert suggestions(item) == []
 
 
-def test_video_metadata_poster_and_keyframe_strip(researcher, settings, tmp_path):
+def test_video_metadata_poster_and_keyframe_strip(
+    researcher, settings, tmp_path, django_capture_on_commit_callbacks
+):
     clip = files.video(tmp_path / "clip.mp4", seconds=3)
-    item = _create(researcher, clip, "clip.mp4", kind="video")
+    with django_capture_on_commit_callbacks() as queued:
+        item = _create(researcher, clip, "clip.mp4", kind="video")
+    # During the upload only what the headers say; the pictures come from the task.
+    assert item.processing == Processing.QUEUED
+    assert item.metadata["video"]["width"] == 160 and not item.thumbnail
+    assert len(queued) == 1
+    queued[0]()
+    item.refresh_from_db()
+    assert item.processing == Processing.READY
     video = item.metadata["video"]
     assert video["duration_seconds"] == pytest.approx(3.0, abs=0.2)
     assert (video["width"], video["height"], video["codec"]) == (160, 120, "mpeg4")
@@ -141,7 +151,9 @@ def test_video_metadata_poster_and_keyframe_strip(researcher, settings, tmp_path
         assert strip.size == (240 * 6, 135)
 
 
-def test_webm_audio_pdf_and_text_are_accepted(researcher, tmp_path):
+def test_webm_audio_pdf_and_text_are_accepted(
+    researcher, tmp_path, django_capture_on_commit_callbacks
+):
     cases = [
         (files.video(tmp_path / "c.webm", fmt="webm", codec="libvpx"), "c.webm", "video/webm"),
         (files.wav(), "r.wav", "audio/wav"),
@@ -149,7 +161,11 @@ def test_webm_audio_pdf_and_text_are_accepted(researcher, tmp_path):
         ("Заявление МИД России: «фейк».\n".encode(), "s.txt", "text/plain"),
     ]
     for data, name, media_type in cases:
-        assert _create(researcher, data, name, kind="other").media_type == media_type
+        with django_capture_on_commit_callbacks(execute=True):
+            item = _create(researcher, data, name, kind="other")
+        assert item.media_type == media_type
+        item.refresh_from_db()
+        assert item.processing == Processing.READY
     assert EvidenceItem.objects.get(media_type="audio/wav").metadata["audio"]["sample_rate"] == 8000
 
 

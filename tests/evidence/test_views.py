@@ -320,18 +320,36 @@ def test_graphic_previews_are_blurred_until_revealed(client, researcher):
     assert '<div class="graphic">' in html and "Graphic content: show" in html
 
 
-def test_video_page_shows_poster_and_keyframe_strip(client, researcher, tmp_path):
+def test_video_page_shows_processing_then_poster_and_keyframe_strip(
+    client, researcher, tmp_path, django_capture_on_commit_callbacks
+):
     client.force_login(researcher)
     clip = files.video(tmp_path / "c.mp4")
-    client.post(
-        reverse("evidence:evidence_create"),
-        _evidence_post(kind="video", file=SimpleUploadedFile("c.mp4", clip)),
-    )
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(
+            reverse("evidence:evidence_create"),
+            _evidence_post(kind="video", file=SimpleUploadedFile("c.mp4", clip)),
+        )
     item = EvidenceItem.objects.get()
-    html = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    page = reverse("evidence:evidence_detail", args=[item.pk])
+    status_url = reverse("evidence:evidence_processing", args=[item.pk])
+    html = client.get(page).content.decode()
+    assert "Queued for processing" in html and f'data-processing-url="{status_url}"' in html
+    assert reverse("evidence:evidence_strip", args=[item.pk]) not in html
+    assert client.get(status_url).json() == {
+        "state": "queued", "label": "Queued", "reason": "", "retry": False
+    }  # fmt: skip
+
+    for callback in queued:  # what the worker does once the upload has committed
+        callback()
+    assert client.get(status_url).json()["state"] == "ready"
+    html = client.get(page).content.decode()
+    assert "Queued for processing" not in html and "data-processing-url" not in html
     assert reverse("evidence:evidence_strip", args=[item.pk]) in html
     strip = client.get(reverse("evidence:evidence_strip", args=[item.pk]))
     assert strip["Content-Type"] == "image/jpeg"
+    custody = [event.action for event in item.custody.all()]
+    assert custody == ["received", "metadata_extracted"]
 
 
 def test_metadata_is_listed_with_readable_labels(client, researcher):

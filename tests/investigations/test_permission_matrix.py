@@ -47,6 +47,7 @@ ROUTES = {
     "evidenceitem-list": ("list", V, {}),
     "evidenceitem-detail": ("record", V, {"pk": "item"}),
     "evidenceitem-review": ("post", None, {"pk": "item"}),
+    "evidenceitem-retry": ("post", None, {"pk": "item"}),
     "evidencelink-list": ("list", V, {}),
     "evidencelink-detail": ("record", V, {"pk": "link"}),
     "tokens": ("shared", None, {}),
@@ -77,6 +78,8 @@ ROUTES = {
     "evidence:evidence_preview": ("record", V, {"pk": "item"}),
     "evidence:evidence_strip": ("record", V, {"pk": "video"}),
     "evidence:evidence_file": ("record", V, {"pk": "item"}),
+    "evidence:evidence_processing": ("record", V, {"pk": "video"}),
+    "evidence:evidence_processing_retry": ("post", None, {"pk": "video"}),
     "evidence:evidence_accept_suggestion": ("post", None, {"pk": "item", "what": "=coordinates"}),
     "evidence:link_create": ("record", R, {"pk": "claim"}),
     "evidence:link_update": ("record", R, {"pk": "link"}),
@@ -105,7 +108,7 @@ def test_every_route_has_an_expectation():
 
 
 @pytest.fixture
-def records(investigation, researcher, tmp_path):
+def records(investigation, researcher, tmp_path, django_capture_on_commit_callbacks):
     claim = claims.claim_create(investigation=investigation, statement="Tanks.", by=researcher)
     claimant = ClaimantFactory()
     source = claims.source_create(claim=claim, outlet="BBC", url="https://bbc.com/1", by=researcher)
@@ -115,10 +118,11 @@ def records(investigation, researcher, tmp_path):
         investigation=investigation, kind="photo", title="Column",
         file=ContentFile(files.png(), name="c.png"), by=researcher,
     )  # fmt: skip
-    video = evidence.evidence_create(
-        investigation=investigation, kind="video", title="Clip",
-        file=ContentFile(files.video(tmp_path / "clip.mp4"), name="clip.mp4"), by=researcher,
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # its keyframes, by the task
+        video = evidence.evidence_create(
+            investigation=investigation, kind="video", title="Clip",
+            file=ContentFile(files.video(tmp_path / "clip.mp4"), name="clip.mp4"), by=researcher,
+        )  # fmt: skip
     link = evidence.evidence_link_create(
         claim=claim, evidence=item, relation="supports", by=researcher
     )
