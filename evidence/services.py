@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from claims.models import Claim, Claimant
 from core import history
 from core.dates import PartialDate
-from core.tasks import enqueue
 from core.services import (
     created,
     deleted,
@@ -25,6 +24,7 @@ from core.services import (
     validated_create_many,
     validated_save,
 )
+from core.tasks import enqueue
 from evidence import intake as pipeline
 from evidence.models import (
     CustodyAction,

@@ -326,9 +326,9 @@ def evidence_accept_suggestion(request: HttpRequest, pk: int, what: str) -> Http
 def evidence_processing(request: HttpRequest, pk: int) -> JsonResponse:
     """Where the work on the item's file stands, for its page to update itself."""
     item = record_or_404(EvidenceItem.objects.only("pk", "investigation_id"), request.user, pk=pk)
-    item = EvidenceItem.objects.only(
-        "processing", "processing_error", "processing_changed"
-    ).get(pk=item.pk)
+    item = EvidenceItem.objects.only("processing", "processing_error", "processing_changed").get(
+        pk=item.pk
+    )
     response = JsonResponse(
         {
             "state": item.processing,

@@ -35,9 +35,7 @@ def test_a_storage_that_does_not_answer_is_named(client):
     assert "mount gone" not in response.content.decode()  # the reason stays in the logs
 
 
-def test_a_broker_is_checked_when_configured_and_a_stopped_one_is_named(
-    client, settings, tmp_path
-):
+def test_a_broker_is_checked_when_configured_and_a_stopped_one_is_named(client, settings, tmp_path):
     with redis_server(tmp_path) as (url, process):
         settings.CELERY_BROKER_URL = url
         response = client.get("/healthz")

@@ -148,11 +148,13 @@ def test_retry_only_after_a_failure_or_a_lost_task(
     assert "Queued for processing" in page and f'action="{retry}"' not in page
 
     # Queued for longer than the stale limit: the task was lost; it may start again.
-    old = timezone.now() - datetime.timedelta(minutes=settings.EVIDENCE_PROCESSING_STALE_MINUTES + 1)
+    stale = datetime.timedelta(minutes=settings.EVIDENCE_PROCESSING_STALE_MINUTES + 1)
+    old = timezone.now() - stale
     EvidenceItem.objects.filter(pk=item.pk).update(processing_changed=old)
-    assert f'action="{retry}"' in client.get(
-        reverse("evidence:evidence_detail", args=[item.pk])
-    ).content.decode()
+    assert (
+        f'action="{retry}"'
+        in client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(retry)
     item.refresh_from_db()
@@ -209,9 +211,8 @@ def test_the_api_shows_the_state_and_retries(
 def test_a_broker_that_cannot_be_reached_leaves_the_item_failed_with_the_reason(
     researcher, big_images, django_capture_on_commit_callbacks
 ):
-    with unreachable_broker():
-        with django_capture_on_commit_callbacks(execute=True):
-            item = _upload(researcher, files.png(320, 240), "scene.png")
+    with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
+        item = _upload(researcher, files.png(320, 240), "scene.png")
     item.refresh_from_db()
     assert item.processing == Processing.FAILED
     assert item.processing_error.startswith("The task queue could not be reached")
