@@ -178,6 +178,12 @@ SPECTACULAR_SETTINGS = {
 # their ClaimReview and MediaReview markup.
 CORROBORATE_BASE_URL = env_str("CORROBORATE_BASE_URL", "http://127.0.0.1:8000")
 CORROBORATE_ORGANISATION = env_str("CORROBORATE_ORGANISATION", "Corroborate")
+# A claim's PDF or ZIP with more evidence items than this is prepared in the background
+# (a PDF takes about 0.14 s per item); so is every ZIP of a list's selection, of at most
+# DOSSIER_SELECTION_MAX claims. Prepared files are kept DOSSIER_KEEP_DAYS days.
+DOSSIER_INLINE_MAX_ITEMS = env_int("DOSSIER_INLINE_MAX_ITEMS", 20)
+DOSSIER_SELECTION_MAX = env_int("DOSSIER_SELECTION_MAX", 1000)
+DOSSIER_KEEP_DAYS = env_int("DOSSIER_KEEP_DAYS", 7)
 
 # Evidence intake limits (see evidence/intake.py).
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024**3)

@@ -1,16 +1,34 @@
-"""A claim's dossier on the web, and the ZIP of dossiers for the claim list's selection."""
+"""A claim's dossier on the web, and the ZIP of dossiers for the claim list's selection.
+
+Small dossiers are made in the request. A claim's PDF or ZIP with many evidence items, and
+every ZIP of a selection, are prepared by a task: the request answers at once with a page
+that follows the work and offers the file once it is ready (dossiers.services)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment import selectors
-from dossiers import export
+from claims.models import Claim
+from core.pagination import paginate, total_of
+from dossiers import export, services
 from dossiers.build import build as build_dossier
-from investigations.access import list_params, role_required
+from dossiers.models import DossierKind, PreparedDossier
+from investigations.access import list_params, record_or_404, role_required
 from investigations.models import Role
 
 _DOSSIER_TYPES = {
@@ -35,11 +53,27 @@ def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> H
 def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The claim's dossier as HTML, PDF, JSON or a self-verifying ZIP bundle.
 
-    Approved evidence only, unless ?unreviewed=1 asks for pending items too.
+    Approved evidence only, unless ?unreviewed=1 asks for pending items too. A PDF or ZIP
+    of more than DOSSIER_INLINE_MAX_ITEMS items is prepared in the background.
     """
-    dossier = build_dossier(
-        pk, include_unreviewed=_wants_unreviewed(request), exported_by=request.user
-    )
+    include = _wants_unreviewed(request)
+    if fmt in ("pdf", "zip"):
+        claim = record_or_404(
+            Claim.objects.only("pk", "statement", "investigation"), request.user, pk=pk
+        )
+        if (
+            services.included_count(pk, include_unreviewed=include)
+            > settings.DOSSIER_INLINE_MAX_ITEMS
+        ):
+            prepared = services.dossier_request(
+                by=request.user,
+                kind=DossierKind.PDF if fmt == "pdf" else DossierKind.ZIP,
+                claims=[claim],
+                include_unreviewed=include,
+                label=claim.statement,
+            )
+            return redirect("claims:prepared_dossier", uuid=prepared.uuid)
+    dossier = build_dossier(pk, include_unreviewed=include, exported_by=request.user)
     name = f"{dossier.file_stem}.{fmt}"
     if fmt == "zip":
         stream = export.stream_zip(
@@ -61,19 +95,108 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _attachment(response, name, inline=fmt in ("html", "pdf"))
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.VIEWER)
-def claim_list_dossiers(request: HttpRequest) -> StreamingHttpResponse:
-    """A ZIP of the dossiers of the claim list's filtered selection, streamed."""
-    filterset = selectors.claim_list(list_params(request), request.user)
-    pks = list(filterset.qs.values_list("pk", flat=True))
+def claim_list_dossiers(request: HttpRequest) -> HttpResponse:
+    """The dossiers of the claim list's filtered selection, as one ZIP prepared in the
+    background. GET shows what would be in it; POST fixes the selection and asks for it,
+    and the page that follows shows the work."""
+    params = list_params(request)
+    filterset = selectors.claim_list(params, request.user)
     include = _wants_unreviewed(request)
+    limit = settings.DOSSIER_SELECTION_MAX
+    if request.method == "GET":
+        return render(
+            request,
+            "dossiers/selection_confirm.html",
+            {
+                "count": total_of(filterset.qs),
+                "limit": limit,
+                "filters": _described(params),
+                "include_unreviewed": include,
+            },
+        )
+    claims = list(filterset.qs.only("pk", "investigation_id")[: limit + 1])
+    shown = _described(params)
+    label = services.describe_selection(len(claims)) + (f" ({shown})" if shown else "")
+    try:
+        prepared = services.dossier_request(
+            by=request.user,
+            kind=DossierKind.SELECTION,
+            claims=claims,
+            include_unreviewed=include,
+            label=label,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("claims:claim_list") + _query(request))
+    return redirect("claims:prepared_dossier", uuid=prepared.uuid)
 
-    def members():
-        # One dossier at a time: only the current claim's pages are ever in memory.
-        for pk in pks:
-            dossier = build_dossier(pk, include_unreviewed=include, exported_by=request.user)
-            yield from export.dossier_members(dossier, prefix=f"{dossier.file_stem}/")
-            export.record_export(dossier, user=request.user, what="ZIP of dossiers")
 
-    response = StreamingHttpResponse(export.stream_zip(members()), content_type="application/zip")
-    return _attachment(response, "dossiers.zip")
+def _described(params) -> str:
+    return ", ".join(f"{key}: {value}" for key, value in params.items() if key != "page" and value)
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return f"?{query}" if query else ""
+
+
+# Prepared dossiers -------------------------------------------------------------------------
+
+
+@role_required(Role.VIEWER)
+def prepared_list(request: HttpRequest) -> HttpResponse:
+    """The dossiers the user asked for, newest first."""
+    mine = PreparedDossier.objects.filter(requested_by=request.user).defer("claims", "contents")
+    return render(
+        request,
+        "dossiers/prepared_list.html",
+        {"page": paginate(request, mine, per_page=25), "keep_days": settings.DOSSIER_KEEP_DAYS},
+    )
+
+
+@role_required(Role.VIEWER)
+def prepared_dossier(request: HttpRequest, uuid) -> HttpResponse:
+    prepared = services.dossier_for(request.user, uuid)
+    return render(
+        request,
+        "dossiers/prepared_detail.html",
+        {"prepared": prepared, "keep_days": settings.DOSSIER_KEEP_DAYS},
+    )
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def prepared_status(request: HttpRequest, uuid) -> JsonResponse:
+    prepared = services.dossier_for(request.user, uuid)
+    response = JsonResponse(
+        {"state": prepared.state, "label": prepared.get_state_display(), "reason": prepared.error}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def prepared_download(request: HttpRequest, uuid) -> FileResponse:
+    prepared = services.dossier_for(request.user, uuid)
+    handle = services.dossier_open(prepared=prepared, by=request.user)
+    kind = "application/pdf" if prepared.kind == DossierKind.PDF else "application/zip"
+    response = FileResponse(handle, content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = content_disposition_header(True, prepared.file_name)
+    return response
+
+
+@require_POST
+@role_required(Role.VIEWER)
+def prepared_retry(request: HttpRequest, uuid) -> HttpResponse:
+    prepared = services.dossier_for(request.user, uuid)
+    try:
+        services.dossier_retry(prepared=prepared, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The dossier is queued again."))
+    return redirect("claims:prepared_dossier", uuid=prepared.uuid)

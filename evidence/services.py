@@ -103,6 +103,20 @@ def custody_record(
     return event
 
 
+def custody_record_many(*, entries: list[tuple[int, str, str]], by) -> None:
+    """custody_record() for many items at once: (item id, action, detail) each, with each
+    item's stored hash."""
+    hashes = dict(
+        EvidenceItem.objects.filter(pk__in={pk for pk, _, _ in entries}).values_list("pk", "sha256")
+    )
+    events = [
+        _custody(item=EvidenceItem(pk=pk, sha256=hashes[pk]), action=action, by=by, detail=detail)
+        for pk, action, detail in entries
+        if pk in hashes
+    ]
+    CustodyEvent.objects.bulk_create(events, batch_size=500)
+
+
 def _custody(
     *,
     item: EvidenceItem,

@@ -269,9 +269,19 @@ def test_claim_list_exports_its_filtered_selection_as_csv(client, researcher, de
     assert (tanks["first_made"], tanks["precision"], tanks["denials"]) == ("2014-06", "month", "1")
 
 
-def test_claim_list_exports_a_zip_of_dossiers(client, researcher, demo, tmp_path):
+def test_claim_list_exports_a_zip_of_dossiers(
+    client, researcher, demo, tmp_path, django_capture_on_commit_callbacks
+):
     client.force_login(researcher)
-    response = client.get(reverse("claims:claim_list_dossiers"), {"denied": "yes"})
+    url = reverse("claims:claim_list_dossiers") + "?denied=yes"
+    count = Claim.objects.filter(denials__isnull=False).distinct().count()
+    assert f"<strong>{count} claims</strong> selected" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's part
+        asked = client.post(url)
+    page = client.get(asked.url)
+    assert "Ready" in page.content.decode()
+    response = client.get(asked.url + "download")
+    assert response["Content-Disposition"] == 'attachment; filename="dossiers.zip"'
     folder = _extract(_body(response), tmp_path / "all")
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(
         f"claim-{c.uuid}" for c in Claim.objects.filter(denials__isnull=False).distinct()

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims import services as claims
+from dossiers.services import dossier_request
 from evidence import services as evidence
 from investigations.models import Investigation, Role
 from tests import files
@@ -69,6 +70,11 @@ ROUTES = {
     "claims:claim_list_dossiers": ("list", V, {}),
     "claims:claim_dossier": ("record", V, {"pk": "claim", "fmt": "=json"}),
     "claims:claim_import_csv": ("list", R, {}),
+    "claims:prepared_list": ("list", V, {}),
+    "claims:prepared_dossier": ("mine", V, {"uuid": "prepared"}),
+    "claims:prepared_status": ("mine", V, {"uuid": "prepared"}),
+    "claims:prepared_download": ("mine", V, {"uuid": "prepared"}),
+    "claims:prepared_retry": ("post", None, {"uuid": "prepared"}),
     "evidence:evidence_list": ("list", V, {}),
     "evidence:evidence_list_csv": ("list", V, {}),
     "evidence:evidence_create": ("list", R, {}),
@@ -126,8 +132,12 @@ def records(investigation, researcher, tmp_path, django_capture_on_commit_callba
     link = evidence.evidence_link_create(
         claim=claim, evidence=item, relation="supports", by=researcher
     )
+    prepared = dossier_request(
+        by=researcher, kind="pdf", claims=[claim], include_unreviewed=False, label="Tanks."
+    )
     return {
-        "claim": claim.pk, "claimant": claimant.pk, "source": source.pk,
+        "prepared": str(prepared.uuid), "claim": claim.pk, "claimant": claimant.pk,
+        "source": source.pk,
         "attribution": attribution.pk, "denial": denial.pk, "item": item.pk,
         "video": video.pk, "link": link.pk, "tag": TagFactory().pk,
         "slug": investigation.slug,
@@ -162,6 +172,8 @@ def _expected(kind: str, needed, who) -> set[int]:
         return {405, 403} if kind == "post" else {200} if needed is None else {403, 404}
     if kind == "post":
         return {405}
+    if kind == "mine":  # one person's own (the researcher's): nobody else's to open
+        return {404}
     if who == "outsider":
         if kind == "record":
             return {404}
