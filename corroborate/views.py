@@ -11,7 +11,7 @@ from assessment.selectors import history_visible
 from claims.models import Claim, Claimant
 from core import history
 from core.pagination import paginate, total_of
-from evidence.models import EvidenceItem, ReviewStatus
+from evidence.models import EvidenceItem, IntegrityCheck, ReviewStatus
 from evidence.selectors import review_queue
 from investigations.access import role_required, scoped
 from investigations.models import Role
@@ -81,6 +81,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .select_related("provider", "created_by")
             .order_by("created")[:RECENT],
             "recent_claims": claims.order_by("-updated")[:RECENT],
+            # Staff: the latest re-hash of the stored originals, when it found a problem.
+            "integrity": IntegrityCheck.objects.exclude(finished_at=None).first()
+            if request.user.is_staff
+            else None,
         },
     )
 

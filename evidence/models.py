@@ -477,3 +477,37 @@ class CustodyEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.evidence} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class IntegrityCheck(models.Model):
+    """One re-hash of every stored original (verify_evidence): when, how many, and each file
+    found missing or altered. Shown to staff; started on a schedule or by hand."""
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the schedule started it."),
+    )
+    checked = models.PositiveIntegerField(_("files checked"), default=0)
+    # [{"item": id, "title": ..., "problem": "missing" | "altered", "detail": ...}, ...]
+    problems = models.JSONField(_("problems"), default=list)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("integrity check")
+        verbose_name_plural = _("integrity checks")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.started_at:%Y-%m-%d %H:%M}: {self.checked} files, {len(self.problems)} problems"
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

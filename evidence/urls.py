@@ -29,5 +29,6 @@ urlpatterns = [
     path("claims/<id:pk>/evidence/link/", views.link_create, name="link_create"),
     path("links/<id:pk>/edit/", views.link_update, name="link_update"),
     path("review/", views.review_queue, name="review_queue"),
+    path("evidence/integrity/", views.integrity, name="integrity"),
     path("links/<id:pk>/delete/", views.link_delete, name="link_delete"),
 ]

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import (
     FileResponse,
@@ -30,7 +30,7 @@ from core.links import absolute_url
 from core.pagination import paginate
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm, ReviewForm
-from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, Relation
+from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, IntegrityCheck, Relation
 from evidence.selectors import metadata_rows, suggestions
 from evidence.services import DuplicateEvidence
 from investigations.access import (
@@ -432,6 +432,27 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Review ------------------------------------------------------------------------------------
 
 REVIEW_PAGE_SIZE = 20
+
+
+@require_http_methods(["GET", "POST"])
+def integrity(request: HttpRequest) -> HttpResponse:
+    """Staff: the re-hashing of every stored original, latest first, and "Check now"."""
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only staff can see the integrity checks."))
+    if request.method == "POST":
+        services.evidence_verify_request(by=request.user)
+        messages.success(
+            request, _("The check has started; reload this page to see it when it is done.")
+        )
+        return redirect("evidence:integrity")
+    page = paginate(request, IntegrityCheck.objects.select_related("started_by"), per_page=20)
+    # Titles only of items the staff member may see: the others stay compartmentalised.
+    visible = set(
+        scoped(EvidenceItem.objects, request.user)
+        .filter(pk__in=[p["item"] for check in page.object_list for p in check.problems])
+        .values_list("pk", flat=True)
+    )
+    return render(request, "evidence/integrity.html", {"page": page, "visible": visible})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,8 +16,9 @@ from evidence.services import (
     evidence_link_delete,
     evidence_review,
 )
+from investigations.models import Investigation
 from tests import files
-from tests.factories import ClaimFactory, default_investigation
+from tests.factories import ClaimFactory, MembershipFactory, UserFactory, default_investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,47 @@ def test_the_page_title_is_the_items_title_only(client, item, researcher):
     html = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
     assert "<title>Column · Corroborate</title>" in html
     assert html.count('id="custody-heading"') == 1
+
+
+def test_integrity_checks_are_shown_to_staff_and_started_from_the_page(
+    client, staff_researcher, researcher, settings, item, django_capture_on_commit_callbacks
+):
+    url = reverse("evidence:integrity")
+    client.force_login(researcher)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.force_login(staff_researcher)
+    assert "No check has run yet" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the task, after the commit
+        client.post(url)
+    response = client.get(url)
+    assert "The check has started" in response.content.decode()
+    assert "All 1 files match their SHA-256" in response.content.decode()
+    assert "started by sam" in response.content.decode()
+
+    (Path(settings.MEDIA_ROOT) / item.file.name).write_bytes(b"changed")
+    with pytest.raises(CommandError):
+        call_command("verify_evidence", stderr=StringIO())  # the schedule's run, the same
+    page = client.get(url).content.decode()
+    assert "1 of 1 files are missing or altered" in page and "scheduled" in page
+    assert f'href="{reverse("evidence:evidence_detail", args=[item.pk])}"' in page
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Evidence files missing or altered" in dashboard
+    client.force_login(researcher)  # not staff: the dashboard says nothing of it
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Evidence files missing or altered" not in dashboard
+
+
+def test_an_integrity_problem_in_another_investigation_is_not_named(
+    client, settings, item, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(username="ops", is_staff=True)
+    MembershipFactory(investigation=Investigation.objects.create(name="Other", slug="other"),
+                      user=admin, role="lead")  # fmt: skip
+    (Path(settings.MEDIA_ROOT) / item.file.name).unlink()
+    with pytest.raises(CommandError):
+        call_command("verify_evidence", stderr=StringIO())
+    client.force_login(admin)
+    page = client.get(reverse("evidence:integrity")).content.decode()
+    assert f"Item #{item.pk}, in an investigation you are not a member of" in page
+    assert item.title not in page

@@ -91,6 +91,7 @@ ROUTES = {
     "evidence:link_update": ("record", R, {"pk": "link"}),
     "evidence:link_delete": ("record", R, {"pk": "link"}),
     "evidence:review_queue": ("list", RV, {}),
+    "evidence:integrity": ("staff", None, {}),
     "investigations:investigation_list": ("shared", None, {}),
     "investigations:investigation_switch": ("post", None, {}),
     "investigations:investigation_members": ("record", L, {"slug": "slug"}),
@@ -167,6 +168,8 @@ def _people(investigation):
 
 
 def _expected(kind: str, needed, who) -> set[int]:
+    if kind == "staff":  # nobody here is staff
+        return {403}
     if who == "nobody":
         # Refused before anything is looked up (403), or not found (404): never shown.
         return {405, 403} if kind == "post" else {200} if needed is None else {403, 404}
