@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from imports import claims_csv
+from imports import claims_csv, web
 from investigations.access import current_investigation, role_required
 from investigations.forms import InvestigationChoiceMixin
 from investigations.models import Role
@@ -51,9 +51,10 @@ def claim_import_csv(request: HttpRequest) -> HttpResponse:
         else:
             bad = [row for row in rows if row.errors]
             if "confirm" in request.POST and not bad:
-                created = claims_csv.save(rows, investigation, request.user)
-                messages.success(request, _("Imported %(n)d claims.") % {"n": len(created)})
-                return redirect("claims:claim_list")
+                run = web.import_request(
+                    text=text, investigation=investigation, rows=len(rows), by=request.user
+                )
+                return redirect("claims:claim_import_status", uuid=run.uuid)
             token = claims_csv.sign(text, investigation)
             if bad:
                 messages.error(
@@ -73,3 +74,22 @@ def claim_import_csv(request: HttpRequest) -> HttpResponse:
             "investigation": investigation,
         },
     )
+
+
+@role_required(Role.VIEWER)
+def claim_import_status(request: HttpRequest, uuid) -> HttpResponse:
+    """A confirmed import, run in the background: its state, then what it created."""
+    return render(
+        request, "imports/import_status.html", {"run": web.import_for(request.user, uuid)}
+    )
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def claim_import_state(request: HttpRequest, uuid) -> JsonResponse:
+    run = web.import_for(request.user, uuid)
+    response = JsonResponse(
+        {"state": run.state, "label": run.get_state_display(), "reason": run.error}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims.models import Claim
+from imports.models import WebImport
+from imports.web import import_run
+from investigations.models import Membership
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +24,9 @@ def _upload(client, text: str, name: str = "claims.csv"):
     return client.post(URL, {"file": SimpleUploadedFile(name, text.encode("utf-8"))})
 
 
-def test_preview_then_confirm(client, researcher):
+def test_preview_then_confirm_then_imported_by_the_task(
+    client, researcher, django_capture_on_commit_callbacks
+):
     client.force_login(researcher)
     preview = _upload(client, "\ufeff" + GOOD)
     rows = preview.context["rows"]
@@ -30,8 +35,19 @@ def test_preview_then_confirm(client, researcher):
         (3, "الدبابات عبرت الحدود", "2014", "unverified", []),
     ]
     assert not Claim.objects.exists()  # a preview saves nothing
-    response = client.post(URL, {"confirm": "1", "token": preview.context["token"]}, follow=True)
-    assert "Imported 2 claims." in response.content.decode()
+    with django_capture_on_commit_callbacks() as queued:
+        confirmed = client.post(URL, {"confirm": "1", "token": preview.context["token"]})
+    run = WebImport.objects.get()
+    assert confirmed.url == reverse("claims:claim_import_status", args=[run.uuid])
+    page = client.get(confirmed.url).content.decode()
+    state = reverse("claims:claim_import_state", args=[run.uuid])
+    assert "Waiting for a worker" in page and f'data-processing-url="{state}"' in page
+    assert not Claim.objects.exists()  # the request only recorded what to import
+
+    for callback in queued:  # the worker
+        callback()
+    assert client.get(state).json()["state"] == "done"
+    assert "2 claims imported." in client.get(confirmed.url).content.decode()
     claim = Claim.objects.get(statement="Танки пересекли границу.")
     assert (str(claim.made), claim.verdict) == ("June 2014", "disputed")
     assert sorted(t.name for t in claim.tags.all()) == ["NATO", "Ukraine"]
@@ -98,3 +114,39 @@ def test_a_statement_over_the_claims_limit_is_named_on_its_row(client, researche
     fits, too_long = "т" * Claim.STATEMENT_MAX_LENGTH, "т" * (Claim.STATEMENT_MAX_LENGTH + 1)
     rows = _upload(client, f"statement\n{fits}\n{too_long}\n").context["rows"]
     assert [r.errors for r in rows] == [[], ["The statement is longer than 500 characters."]]
+
+
+def test_a_confirmed_import_is_all_or_nothing_and_its_owners_alone(
+    client, researcher, reviewer, django_capture_on_commit_callbacks
+):
+    client.force_login(researcher)
+    preview = _upload(client, GOOD)
+    with django_capture_on_commit_callbacks() as queued:
+        confirmed = client.post(URL, {"confirm": "1", "token": preview.context["token"]})
+    # Before the worker gets to it, one row's statement is taken by someone else.
+    ClaimFactory(statement="الدبابات عبرت الحدود")
+    for callback in queued:
+        callback()
+    page = client.get(confirmed.url).content.decode()
+    assert "Nothing was imported" in page and "no longer valid" in page
+    assert not Claim.objects.filter(statement="Танки пересекли границу.").exists()
+
+    client.force_login(reviewer)  # not the one who asked
+    assert client.get(confirmed.url).status_code == 404
+
+
+def test_an_import_whose_owner_lost_access_imports_nothing(
+    client, researcher, django_capture_on_commit_callbacks
+):
+    client.force_login(researcher)
+    preview = _upload(client, GOOD)
+    with django_capture_on_commit_callbacks():
+        client.post(URL, {"confirm": "1", "token": preview.context["token"]})
+    run = WebImport.objects.get()
+    Membership.objects.filter(user=researcher).update(role="viewer")
+    import_run(run.pk)
+    run.refresh_from_db()
+    assert run.state == "failed" and "no longer add claims" in run.error
+    assert not Claim.objects.exists()
+    import_run(run.pk)  # delivered again: nothing more happens
+    assert WebImport.objects.get().state == "failed"

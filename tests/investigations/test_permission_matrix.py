@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from claims import services as claims
 from dossiers.services import dossier_request
 from evidence import services as evidence
+from imports.web import import_request
 from investigations.models import Investigation, Role
 from tests import files
 from tests.factories import ClaimantFactory, MembershipFactory, TagFactory, UserFactory
@@ -70,6 +71,8 @@ ROUTES = {
     "claims:claim_list_dossiers": ("list", V, {}),
     "claims:claim_dossier": ("record", V, {"pk": "claim", "fmt": "=json"}),
     "claims:claim_import_csv": ("list", R, {}),
+    "claims:claim_import_status": ("mine", V, {"uuid": "web_import"}),
+    "claims:claim_import_state": ("mine", V, {"uuid": "web_import"}),
     "claims:prepared_list": ("list", V, {}),
     "claims:prepared_dossier": ("mine", V, {"uuid": "prepared"}),
     "claims:prepared_status": ("mine", V, {"uuid": "prepared"}),
@@ -136,7 +139,10 @@ def records(investigation, researcher, tmp_path, django_capture_on_commit_callba
     prepared = dossier_request(
         by=researcher, kind="pdf", claims=[claim], include_unreviewed=False, label="Tanks."
     )
+    web_import = import_request(text="statement\nX.\n", investigation=investigation, rows=1,
+                                by=researcher)  # fmt: skip
     return {
+        "web_import": str(web_import.uuid),
         "prepared": str(prepared.uuid), "claim": claim.pk, "claimant": claimant.pk,
         "source": source.pk,
         "attribution": attribution.pk, "denial": denial.pk, "item": item.pk,
