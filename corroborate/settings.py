@@ -201,6 +201,8 @@ EVIDENCE_PROCESSING_STALE_MINUTES = env_int("EVIDENCE_PROCESSING_STALE_MINUTES",
 # that asked for it, once its transaction has committed, so `make run` needs nothing else.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Several sites (or a test) can share one broker, each with its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "corroborate")
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it has finished, not when a worker takes it: a worker killed
 # mid-task leaves it on the queue for another (every task is written to run twice safely).
