@@ -151,7 +151,8 @@ def seed(claims: int, password: str) -> None:
                 metadata, is_graphic, url, event_on_precision, captured_from, captured_to,
                 captured_precision, published_on_precision, location_name, location_precision,
                 review_status, reviewed_at, reviewed_by_id, review_note, sha256, media_type,
-                media_authenticity, created_by_id, investigation_id, search_text)
+                media_authenticity, created_by_id, investigation_id, search_text, processing,
+                processing_error)
             SELECT {{base}} + i, now() - i * interval '1 minute', now(), 1, gen_random_uuid(),
                 (ARRAY['photo','video','document','satellite_image'])[1 + i % 4],
                 'Image ' || i || ' снимок صورة 图像', 'Seen from above.', '', '', '', '', '',
@@ -162,7 +163,8 @@ def seed(claims: int, password: str) -> None:
                 CASE WHEN s.status = 'pending' THEN NULL ELSE {admin.pk} END,
                 '', '', '', '', {member.pk}, {place.pk},
                 lower('Image ' || i || ' снимок صورة 图像' || E'\\n' || 'Seen from above.'
-                    || E'\\n' || 'Rostov-on-Don' || E'\\n' || 'https://media.example/' || i)
+                    || E'\\n' || 'Rostov-on-Don' || E'\\n' || 'https://media.example/' || i),
+                'ready', ''
             FROM generate_series(1, {{count}}) AS i,
                 LATERAL (SELECT (ARRAY['approved','approved','pending','rejected','needs_info'])
                     [1 + i % 5] AS status) AS s""",
