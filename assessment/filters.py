@@ -20,7 +20,7 @@ from claims.models import (
 )
 from core import search
 from core.dates import period_reaches
-from core.filters import ANY, IdFilter
+from core.filters import ANY, FastSelect, IdFilter
 from investigations.filters import InvestigationFilterSet
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -43,7 +43,11 @@ class ClaimFilterSet(InvestigationFilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     verdict = filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices, empty_label=ANY)
     tag = filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.order_by("name"), empty_label=ANY
+        label=_("Tag"),
+        field_name="tags",
+        queryset=Tag.objects.order_by("name"),
+        empty_label=ANY,
+        widget=FastSelect,
     )
     # A name to type, not a list of every claimant (tens of thousands on a large instance);
     # a link from a claimant's page names the claimant by id.

@@ -126,7 +126,9 @@ class User(threading.Thread):
         self.kinds, self.weights = list(MIX), list(MIX.values())
 
     def run(self) -> None:
-        start, sent = time.monotonic(), 0
+        # Each user keeps their own rhythm from a random moment in the first interval:
+        # twenty people do not all press a key in the same millisecond.
+        start, sent = time.monotonic() + (random.random() / self.rate if self.rate else 0), 0
         while time.monotonic() < self.until:
             if self.rate:
                 due = start + sent / self.rate
@@ -353,6 +355,12 @@ def main() -> int:
     if not 1 <= args.users <= MAX_USERS or not 1 <= args.seconds <= MAX_SECONDS:
         sys.exit(f"--users is 1 to {MAX_USERS} and --seconds 1 to {MAX_SECONDS}.")
 
+    try:
+        health = requests.get(f"{base}/healthz", timeout=10)
+    except requests.ConnectionError:
+        sys.exit(f"Nothing answers at {base}: start `make serve` (and `make worker`) first.")
+    if health.status_code != 200:
+        sys.exit(f"{base}/healthz answers {health.status_code}: {health.text}")
     api = api_session(base, args.username, args.password)
     places = api.get(f"{base}/api/v1/investigations/").json()["results"]
     if not places:

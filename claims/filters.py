@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claimant, ClaimantKind
 from core import search
-from core.filters import ANY
+from core.filters import ANY, FastSelect
 
 
 def _countries() -> list[tuple[str, str]]:
@@ -20,7 +20,9 @@ def _countries() -> list[tuple[str, str]]:
 class ClaimantFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search names and aliases"), method="search")
     kind = filters.ChoiceFilter(label=_("Kind"), choices=ClaimantKind.choices, empty_label=ANY)
-    country = filters.ChoiceFilter(label=_("Country"), choices=_countries, empty_label=ANY)
+    country = filters.ChoiceFilter(
+        label=_("Country"), choices=_countries, empty_label=ANY, widget=FastSelect
+    )
 
     sort = filters.ChoiceFilter(
         label=_("Sort by"),

@@ -6,7 +6,8 @@ then replaces itself with Gunicorn. Environment:
 
     DJANGO_DEBUG=false DJANGO_SECRET_KEY=... DJANGO_ALLOWED_HOSTS=corroborate.example.org
     HOST (127.0.0.1), PORT (8000)
-    GUNICORN_WORKERS (2 per CPU, plus 1), GUNICORN_THREADS (4), GUNICORN_TIMEOUT (60 s)
+    GUNICORN_WORKERS (2 per CPU, plus 1), GUNICORN_THREADS (4), GUNICORN_TIMEOUT (60 s),
+    GUNICORN_KEEPALIVE (20 s)
     DATABASE_CONN_MAX_AGE (60 s: connections persist between requests)
 """
 
@@ -37,7 +38,12 @@ def gunicorn_arguments(cpus: int | None = None) -> list[str]:
         f"--workers={workers}",
         f"--threads={threads}",
         f"--timeout={os.environ.get('GUNICORN_TIMEOUT', '60')}",
+        # Longer than a proxy's or client's pause between requests on one connection, so
+        # that the server does not close a connection a client is about to reuse.
+        f"--keep-alive={os.environ.get('GUNICORN_KEEPALIVE', '20')}",
         "--access-logfile=-",
+        # Who, what, the answer, its size and how long it took (milliseconds).
+        '--access-logformat=%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"',
         "--forwarded-allow-ips=127.0.0.1",
     ]
 
