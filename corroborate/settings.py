@@ -215,7 +215,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis hands an unacknowledged task to another worker after this many seconds; it must
 # exceed the longest task (RabbitMQ notices a lost worker by itself).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
+    # How often a Redis worker looks for such tasks (seconds).
+    "unacked_restore_interval": min(env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600), 60),
+    "unacked_restore_throttle": 1,
 }
 # A request that queues work waits at most about a second for a broker that is down.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -51,8 +51,9 @@ def _database(tmp_path):
     return f"{server}/{name}", drop
 
 
-@pytest.fixture
-def stack(tmp_path):
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("stack")
     database, drop = _database(tmp_path)
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
@@ -63,6 +64,7 @@ def stack(tmp_path):
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"), "PORT": str(port),
         "GUNICORN_WORKERS": "2", "CELERY_BROKER_URL": BROKER,
         "CELERY_QUEUE": f"e2e-{uuid.uuid4().hex}",  # nothing else on this Redis takes it
+        "DOSSIER_INLINE_MAX_ITEMS": "1",
     }  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "corroborate.serve"],
@@ -84,16 +86,22 @@ def stack(tmp_path):
                                env=env, capture_output=True, text=True,
                                check=True).stdout.split()[-1]  # fmt: skip
 
-        def start_worker():
+        def start_worker(**extra):
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "corroborate", "worker", "--pool=solo",
                  "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd=ROOT, env=env | extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             processes.append(worker)
             return worker
 
-        yield {"base": base, "token": token, "media": tmp_path / "media", "worker": start_worker}
+        def stop_workers():
+            for worker in processes[1:]:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+        yield {"base": base, "token": token, "media": tmp_path / "media",
+               "worker": start_worker, "stop_workers": stop_workers}  # fmt: skip
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -186,3 +194,55 @@ def test_video_through_the_api_is_processed_by_the_worker_and_a_failure_retried(
     ready = _wait_for(api, f"{base}/api/v1/evidence/{second['id']}/", {"ready", "failed"})
     assert ready["processing"] == "ready" and ready["processing_error"] == ""
     assert web.get(f"{base}/evidence/{second['id']}/strip").status_code == 200
+
+
+def test_a_worker_killed_mid_task_leaves_nothing_half_written_and_the_task_runs_again(
+    stack, tmp_path
+):
+    """A dossier is being laid out when its worker is killed (SIGKILL: no goodbye). The
+    task was never acknowledged, so another worker takes it again and finishes it; the
+    prepared file is there once, whole."""
+    stack["stop_workers"]()
+    base = stack["base"]
+    api = requests.Session()
+    api.headers["Authorization"] = f"Token {stack['token']}"
+    claim = api.post(f"{base}/api/v1/claims/", json={
+        "investigation": "makiivka", "statement": "T-64 tanks were filmed in Makiivka.",
+    }).json()["id"]  # fmt: skip
+    for index in range(40):
+        item = api.post(
+            f"{base}/api/v1/evidence/",
+            data={"investigation": "makiivka", "kind": "photo", "title": f"Frame {index}"},
+            files={"file": (f"f{index}.png", files.png(64, 48, (index * 6, 90, 140)), "image/png")},
+        ).json()["id"]
+        api.post(f"{base}/api/v1/links/", json={"claim": claim, "evidence": item,
+                                                 "relation": "supports"})  # fmt: skip
+    web = _web_session(base)
+    asked = web.get(f"{base}/claims/{claim}/dossier.pdf?unreviewed=1", allow_redirects=False)
+    assert asked.status_code == 302
+    status = base + asked.headers["Location"] + "status"
+    assert web.get(status).json()["state"] == "queued"
+
+    first = stack["worker"]()
+    deadline = time.monotonic() + 60
+    while web.get(status).json()["state"] != "processing":
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    first.kill()
+    first.wait(timeout=30)
+    time.sleep(3)
+    assert web.get(status).json()["state"] == "processing"  # nobody is on it now
+
+    # Another worker, told that a task unacknowledged for 2 s was abandoned.
+    stack["worker"](CELERY_VISIBILITY_TIMEOUT="2")
+    deadline = time.monotonic() + 90
+    while (state := web.get(status).json())["state"] == "processing":
+        assert time.monotonic() < deadline, "the abandoned task did not run again"
+        time.sleep(0.3)
+    assert state["state"] == "ready", state
+    page = web.get(base + asked.headers["Location"]).text
+    download = re.search(r'href="(/dossiers/[^"]+/download)"', page).group(1)
+    pdf = web.get(base + download).content
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    prepared = list((stack["media"] / "dossiers").rglob("*.pdf"))
+    assert len(prepared) == 1 and prepared[0].read_bytes() == pdf
