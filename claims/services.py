@@ -13,6 +13,7 @@ import uuid as uuid_module
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,6 +45,7 @@ from core.services import (
     validated_create_many,
     validated_save,
 )
+from core.tasks import enqueue
 from investigations.models import Investigation
 
 User = AbstractBaseUser
@@ -96,7 +98,7 @@ def claimant_update(
         expected_version=expected_version,
     )
     if "name" in data:  # their claims are found by the claimant's name
-        claims_search_refresh(_claims_of(claimant))
+        claims_search_refresh_soon(_claims_of(claimant))
     return claimant
 
 
@@ -145,7 +147,7 @@ def tag_update(*, tag: Tag, name: str) -> Tag:
     """Rename a tag; a name another tag has (in any case) is refused."""
     tag.name = _tag_name(name)
     validated_save(tag)
-    claims_search_refresh(tag.claims.values_list("pk", flat=True))
+    claims_search_refresh_soon(tag.claims.values_list("pk", flat=True))
     return tag
 
 
@@ -153,7 +155,7 @@ def tag_delete(*, tag: Tag) -> None:
     """Remove a tag from every claim and delete it."""
     tagged = list(tag.claims.values_list("pk", flat=True))
     tag.delete()
-    claims_search_refresh(tagged)
+    claims_search_refresh_soon(tagged)
 
 
 # Claims ------------------------------------------------------------------------------------
@@ -517,6 +519,24 @@ def claims_search_refresh(claim_ids: Iterable[int]) -> None:
         for claim in claims:
             claim.search_text = search.document(claim.statement, claim.details, *texts[claim.pk])
         Claim.objects.bulk_update(claims, ["search_text"])
+
+
+# Claims whose documents one task rebuilds, when a rename touches many.
+REFRESH_TASK_SIZE = 5000
+
+
+def claims_search_refresh_soon(claim_ids: Iterable[int]) -> None:
+    """claims_search_refresh(), in the request for a few claims; for more than
+    SEARCH_REFRESH_INLINE_MAX (a claimant or tag on thousands of claims) in tasks after the
+    commit, REFRESH_TASK_SIZE claims each, so that a rename answers at once."""
+    ids = sorted(set(claim_ids))
+    if len(ids) <= settings.SEARCH_REFRESH_INLINE_MAX:
+        claims_search_refresh(ids)
+        return
+    from claims.tasks import refresh_search  # the task calls claims_search_refresh
+
+    for start in range(0, len(ids), REFRESH_TASK_SIZE):
+        enqueue(refresh_search, ids[start : start + REFRESH_TASK_SIZE])
 
 
 def _claims_of(claimant: Claimant) -> set[int]:

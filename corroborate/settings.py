@@ -196,6 +196,10 @@ EVIDENCE_INLINE_IMAGE_PIXELS = env_int("EVIDENCE_INLINE_IMAGE_PIXELS", 16_000_00
 # A task queued or running this long without news may be started again by hand.
 EVIDENCE_PROCESSING_STALE_MINUTES = env_int("EVIDENCE_PROCESSING_STALE_MINUTES", 30)
 
+# Renaming a claimant or tag on more claims than this refreshes their search documents in
+# background tasks (claims.services.claims_search_refresh_soon).
+SEARCH_REFRESH_INLINE_MAX = env_int("SEARCH_REFRESH_INLINE_MAX", 500)
+
 # The task queue (Celery). With a broker (redis://... or amqp://...), `make worker` runs
 # the tasks, on as many machines as needed; without one, each task runs in the process
 # that asked for it, once its transaction has committed, so `make run` needs nothing else.

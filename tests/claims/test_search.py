@@ -74,6 +74,27 @@ def test_sources_tags_and_claimants_are_searched_and_kept_up_to_date(client, res
         assert _listed(client, q=typed) == ["A claim"], typed
 
 
+def test_renaming_a_claimant_or_tag_of_many_claims_refreshes_them_in_tasks(
+    client, researcher, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.SEARCH_REFRESH_INLINE_MAX = 2
+    monkeypatch.setattr(services, "REFRESH_TASK_SIZE", 2)
+    mid = ClaimantFactory(name="МИД России")
+    claims = [_claim(f"Claim {n}", researcher, tags=["Донбасс"]) for n in range(5)]
+    for claim in claims:
+        services.denial_create(claim=claim, claimant=mid, by=researcher)
+    client.force_login(researcher)
+    with django_capture_on_commit_callbacks() as queued:
+        services.claimant_update(claimant=mid, data={"name": "Ministry"}, by=researcher)
+        services.tag_update(tag=claims[0].tags.get(), name="Donbas")
+    assert len(queued) == 6  # three tasks of at most two claims, for each rename
+    assert len(_listed(client, q="мид россии")) == 5  # not yet: the request did not wait
+    for callback in queued:
+        callback()
+    assert _listed(client, q="мид россии") == _listed(client, q="донбасс") == []
+    assert len(_listed(client, q="ministry")) == len(_listed(client, q="donbas")) == 5
+
+
 def test_matches_are_marked_in_the_list(client, researcher):
     _claim("Tanks near <Makiivka>; танки", researcher)
     client.force_login(researcher)
