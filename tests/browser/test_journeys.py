@@ -162,3 +162,35 @@ def test_an_edit_conflict_is_shown_with_what_changed(open_page, live_server, scr
     rita.get_by_text("Claim saved.").wait_for()
     claim.refresh_from_db()
     assert claim.details == "Seen near Makiivka."
+
+
+def test_an_items_page_updates_itself_when_its_file_is_processed(
+    open_page, live_server, screenshot, settings, monkeypatch, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from evidence import services
+    from tests.factories import default_investigation
+
+    rita = _member("rita", "Researchers")
+    rita.set_password(PASSWORD)
+    rita.save()
+    settings.EVIDENCE_INLINE_IMAGE_PIXELS = 100  # its previews are a task's work
+    monkeypatch.setattr(services, "_processing_enqueue", lambda item: None)  # no worker yet
+    with open(_png(tmp_path / "staging.png"), "rb") as image:
+        item = services.evidence_create(
+            investigation=default_investigation(), kind="satellite_image",
+            title="Staging area near Rostov, 11 June", by=rita,
+            file=ContentFile(image.read(), name="staging.png"),
+        )  # fmt: skip
+    page = _log_in(open_page, live_server, "rita")
+    page.goto(f"{live_server.url}/evidence/{item.pk}/")
+    page.get_by_role("heading", name="Queued for processing").wait_for()
+    assert page.locator(".preview-large img").count() == 0
+    screenshot(page, "evidence-queued")
+
+    services.evidence_file_process(item.pk)  # the worker's part
+    page.locator(".preview-large img").wait_for(timeout=30_000)  # the page reloaded itself
+    assert page.get_by_role("heading", name="Queued for processing").count() == 0
+    assert "Metadata extracted" in page.content()
+    screenshot(page, "evidence-processed")
