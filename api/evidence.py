@@ -111,7 +111,7 @@ class ReviewSerializer(serializers.Serializer):
 
 class EvidenceViewSet(viewsets.ModelViewSet):
     """Evidence items. Filters as on the evidence list: q, kind, review_status, provider,
-    captured_from, captured_to, claim. Files are uploaded as multipart form data."""
+    captured_from, captured_to, claim, processing. Files are uploaded as multipart form data."""
 
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilterSet

@@ -141,6 +141,7 @@ class EvidenceItemAdmin(InvestigationScopedAdmin, ServiceAdmin):
     list_filter = (
         "investigation",
         "review_status",
+        "processing",
         "kind",
         "location_precision",
         ("provider", admin.RelatedOnlyFieldListFilter),

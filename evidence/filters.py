@@ -12,7 +12,7 @@ from claims.models import Claimant
 from core import search
 from core.dates import period_reaches
 from core.filters import ANY, IdFilter
-from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, ReviewStatus
+from evidence.models import EvidenceItem, EvidenceKind, EvidenceLink, Processing, ReviewStatus
 from investigations.filters import InvestigationFilterSet
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -23,6 +23,9 @@ class EvidenceFilterSet(InvestigationFilterSet):
     kind = filters.ChoiceFilter(label=_("Kind"), choices=EvidenceKind.choices, empty_label=ANY)
     review_status = filters.ChoiceFilter(
         label=_("Review status"), choices=ReviewStatus.choices, empty_label=ANY
+    )
+    processing = filters.ChoiceFilter(
+        label=_("File processing"), choices=Processing.choices, empty_label=ANY
     )
     # A name to type, not a drop-down of every provider (thousands on a large instance);
     # a link can name one by id.

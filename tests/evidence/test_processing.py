@@ -216,3 +216,18 @@ def test_a_broker_that_cannot_be_reached_leaves_the_item_failed_with_the_reason(
     item.refresh_from_db()
     assert item.processing == Processing.FAILED
     assert item.processing_error.startswith("The task queue could not be reached")
+
+
+def test_failed_items_are_found_with_the_list_filter(
+    client, researcher, big_images, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        waiting = _upload(researcher, files.png(320, 240), "waiting.png")
+        broken = _upload(researcher, files.png(321, 240), "broken.png")
+    EvidenceItem.objects.filter(pk=broken.pk).update(processing=Processing.FAILED)
+    client.force_login(researcher)
+    listed = client.get(reverse("evidence:evidence_list"), {"processing": "failed"})
+    assert [item.pk for item in listed.context["page"].object_list] == [broken.pk]
+    listed = client.get(reverse("evidence:evidence_list"), {"processing": "queued"})
+    assert [item.pk for item in listed.context["page"].object_list] == [waiting.pk]
+    assert "Failed" in listed.content.decode()  # one of the filter's choices
