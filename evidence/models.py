@@ -507,7 +507,3 @@ class IntegrityCheck(models.Model):
         return (
             f"{self.started_at:%Y-%m-%d %H:%M}: {self.checked} files, {len(self.problems)} problems"
         )
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None

@@ -373,7 +373,7 @@ def evidence_verify_all(*, by: AbstractBaseUser | None = None) -> IntegrityCheck
     """Re-hash every stored original, streaming, against the SHA-256 recorded at intake;
     the result (each file missing or altered) is kept for staff to see. For the command
     verify_evidence, its periodic task and the staff page's "Check now"."""
-    check = IntegrityCheck.objects.create(started_by=by)
+    started = timezone.now()
     items = (
         EvidenceItem.objects.exclude(file="").only("pk", "title", "file", "sha256").order_by("pk")
     )
@@ -393,9 +393,14 @@ def evidence_verify_all(*, by: AbstractBaseUser | None = None) -> IntegrityCheck
                 {"item": item.pk, "title": item.title, "problem": "altered",
                  "detail": f"recorded {item.sha256}, now {actual}"}
             )  # fmt: skip
-    check.checked, check.problems, check.finished_at = checked, problems, timezone.now()
-    check.save(update_fields=["checked", "problems", "finished_at"])
-    return check
+    # Written once, when done: a check cut short (a worker killed) leaves no row behind.
+    return IntegrityCheck.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        started_by=by,
+        checked=checked,
+        problems=problems,
+    )
 
 
 def evidence_verify_request(*, by: AbstractBaseUser) -> None:
