@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from core.dates import PartialDate
 from core.pagination import RowsPaginator
 from core.services import EditConflict
+from core.storage import StorageUnavailable
 from investigations.access import role_in, scoped, visible_ids
 from investigations.models import Role
 from investigations.selectors import sole_writable_investigation, writable_investigations
@@ -92,6 +93,8 @@ def exception_handler(error, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
+    elif isinstance(error, StorageUnavailable):
+        return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     elif isinstance(error, DjangoPermissionDenied):
         error = exceptions.PermissionDenied(str(error) or None)
     elif isinstance(error, Http404):

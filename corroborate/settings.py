@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "corroborate.middleware.SiteLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "corroborate.middleware.StorageUnavailableMiddleware",
 ]
 
 if not DEBUG:
@@ -259,8 +260,41 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# Where evidence originals, previews and prepared dossiers are kept: "local" (MEDIA_ROOT,
+# the default) or "s3", an S3-compatible object store (django-storages). The bucket stays
+# private: files are streamed after the app's own permission check, or handed out as
+# links signed for at most a minute (EVIDENCE_DOWNLOAD_REDIRECT). MEDIA_ROOT stays the
+# local scratch space for uploads in progress either way.
+EVIDENCE_STORAGE = env_str("EVIDENCE_STORAGE", "local").lower()
+_LOCAL_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+S3_OPTIONS = {
+    "bucket_name": env_str("S3_BUCKET"),
+    "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+    "region_name": env_str("S3_REGION") or None,
+    "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+    "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+    "location": env_str("S3_PREFIX"),
+    # "path" for most self-hosted stores (SeaweedFS, MinIO); "virtual" or "auto" for AWS.
+    "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+    "signature_version": "s3v4",
+    "default_acl": None,  # the bucket's own: private
+    "querystring_auth": True,
+    "querystring_expire": min(env_int("S3_LINK_SECONDS", 60), 60),
+    "file_overwrite": True,  # names are generated and unique; a task rewrites its own
+}
+_S3_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+if EVIDENCE_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"EVIDENCE_STORAGE={EVIDENCE_STORAGE!r}: use local or s3.")
+if EVIDENCE_STORAGE == "s3" and not S3_OPTIONS["bucket_name"]:
+    raise ImproperlyConfigured("EVIDENCE_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL).")
+# With the object store: hand out signed links (True) or stream through the app (False).
+EVIDENCE_DOWNLOAD_REDIRECT = env_bool("EVIDENCE_DOWNLOAD_REDIRECT", True)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _S3_STORAGE if EVIDENCE_STORAGE == "s3" else _LOCAL_STORAGE,
+    # Both stores by name, for copying one into the other (manage.py storage_copy).
+    "local": _LOCAL_STORAGE,
+    **({"s3": _S3_STORAGE} if S3_OPTIONS["bucket_name"] else {}),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import ImageFile
 
+from core.storage import chunks as stored_chunks
+from core.storage import stream
 from dossiers.build import Dossier, evidence_path, preview_path
 from evidence.models import CustodyAction
 from evidence.services import custody_record
@@ -34,7 +36,7 @@ def _data_uri(field) -> str | None:
     if not field:
         return None
     try:
-        with field.open("rb") as image:
+        with stream(field.storage, field.name) as image:
             return "data:image/jpeg;base64," + base64.b64encode(image.read()).decode()
     except FileNotFoundError:
         return None
@@ -117,8 +119,7 @@ def _bytes(data: bytes) -> Callable[[], Iterable[bytes]]:
 
 def _stored(field) -> Callable[[], Iterable[bytes]]:
     def read() -> Iterator[bytes]:
-        with field.open("rb") as stored:
-            yield from iter(lambda: stored.read(CHUNK), b"")
+        yield from stored_chunks(field.storage, field.name)
 
     return read
 

@@ -17,10 +17,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.models import Claim
+from core.storage import open_stream, signed_link, translated_errors
 from core.tasks import enqueue
 from dossiers import export
 from dossiers.build import build as build_dossier
@@ -150,8 +152,9 @@ def dossier_prepare(pk: int) -> None:
             for chunk in iter(lambda: out.read(CHUNK), b""):
                 digest.update(chunk)
             out.seek(0)
-            default_storage.delete(name)
-            stored = default_storage.save(name, File(out))
+            with translated_errors():
+                default_storage.delete(name)
+                stored = default_storage.save(name, File(out))
     except Http404:
         _set(pk, Preparation.FAILED, _("You can no longer see one of its claims."))
         return
@@ -199,11 +202,28 @@ def dossier_for(user, uuid) -> PreparedDossier:
     return prepared
 
 
-def dossier_open(*, prepared: PreparedDossier, by):
-    """The file for download, entered in the custody log of every evidence file in it."""
+def dossier_open(*, prepared: PreparedDossier, by, link: bool = False):
+    """The file for download (or, from an object store and with `link`, a link to it
+    signed for at most a minute), entered in the custody log of every evidence file in it."""
     if prepared.state != Preparation.READY or prepared.expires_at <= timezone.now():
         raise Http404
-    handle = prepared.file.open("rb")
+    storage, name = prepared.file.storage, prepared.file.name
+    kind = "application/pdf" if prepared.kind == DossierKind.PDF else "application/zip"
+    handle = (
+        signed_link(
+            storage,
+            name,
+            filename_header=content_disposition_header(True, prepared.file_name),
+            content_type=kind,
+        )
+        if link
+        else None
+    )
+    if handle is None:
+        try:
+            handle = open_stream(storage, name)
+        except FileNotFoundError:
+            raise Http404 from None
     what = f"{prepared.get_kind_display()} {prepared.uuid}"
     custody_record_many(
         entries=[
@@ -222,7 +242,8 @@ def dossiers_remove_expired() -> int:
     )
     removed = 0
     for prepared in expired.iterator():
-        default_storage.delete(prepared.file.name)
+        with translated_errors():
+            default_storage.delete(prepared.file.name)
         _set(prepared.pk, Preparation.EXPIRED, file="")
         removed += 1
     return removed

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -177,13 +176,27 @@ def prepared_status(request: HttpRequest, uuid) -> JsonResponse:
     return response
 
 
+def _read_and_close(handle):
+    try:
+        yield from iter(lambda: handle.read(1024 * 1024), b"")
+    finally:
+        handle.close()
+
+
 @require_GET
 @role_required(Role.VIEWER)
-def prepared_download(request: HttpRequest, uuid) -> FileResponse:
+def prepared_download(request: HttpRequest, uuid) -> HttpResponse:
     prepared = services.dossier_for(request.user, uuid)
-    handle = services.dossier_open(prepared=prepared, by=request.user)
+    handle = services.dossier_open(
+        prepared=prepared, by=request.user, link=settings.EVIDENCE_DOWNLOAD_REDIRECT
+    )
+    if isinstance(handle, str):  # a signed link to the object store
+        response = redirect(handle)
+        response["Cache-Control"] = "no-store"
+        return response
     kind = "application/pdf" if prepared.kind == DossierKind.PDF else "application/zip"
-    response = FileResponse(handle, content_type=kind)
+    response = StreamingHttpResponse(_read_and_close(handle), content_type=kind)
+    response["Content-Length"] = str(prepared.size_bytes)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = content_disposition_header(True, prepared.file_name)
     return response

@@ -30,6 +30,7 @@ import contextlib
 import datetime
 import hashlib
 import io
+import logging
 import shutil
 import tempfile
 import uuid
@@ -45,8 +46,11 @@ from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from core.storage import StorageUnavailable, local_path, stream, translated_errors
 from evidence.sniff import HEAD_BYTES, Detection, detect
 from evidence.uploads import HashedUploadedFile, incoming_dir
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 THUMBNAIL_SIZE = (480, 480)
@@ -402,14 +406,15 @@ _INSPECTORS = {
 
 @contextlib.contextmanager
 def stored_copy(field):
-    """A stored original as an Intake to derive from: the file itself where the storage
-    has local paths, a temporary copy streamed from it otherwise."""
-    try:
-        handle = open(field.storage.path(field.name), "rb")  # noqa: SIM115 - closed below
-    except NotImplementedError:
+    """A stored original as an Intake to derive from: the file itself where the store is
+    a local folder, a temporary copy streamed from it otherwise."""
+    path = local_path(field.storage, field.name)
+    if path is not None:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    else:
         handle = tempfile.NamedTemporaryFile(dir=incoming_dir(), prefix="derive-")  # noqa: SIM115
         try:
-            with field.storage.open(field.name, "rb") as stored:
+            with stream(field.storage, field.name) as stored:
                 shutil.copyfileobj(stored, handle, CHUNK)
             handle.flush()
         except BaseException:
@@ -420,7 +425,7 @@ def stored_copy(field):
     intake = Intake(
         handle=handle,
         sha256="",
-        size=field.size,
+        size=Path(handle.name).stat().st_size,
         original_filename="",
         detection=detection,
     )
@@ -444,10 +449,11 @@ def store_previews(intake: Intake, storage, item_uuid: uuid.UUID) -> dict[str, s
     """Write an item's previews at their own names, replacing any that are there already
     (a task that runs again writes the same files, never a second set)."""
     names: dict[str, str] = {}
-    for kind, data in intake.previews.items():
-        name = preview_name(item_uuid, kind)
-        storage.delete(name)
-        names[kind] = storage.save(name, io.BytesIO(data))
+    with translated_errors():
+        for kind, data in intake.previews.items():
+            name = preview_name(item_uuid, kind)
+            storage.delete(name)
+            names[kind] = storage.save(name, io.BytesIO(data))
     return names
 
 
@@ -467,18 +473,26 @@ def preview_name(item_uuid: uuid.UUID, kind: str) -> str:
 def store(intake: Intake, storage, item_uuid: uuid.UUID) -> dict[str, str]:
     """Move the original into the store and write its previews; returns the stored names.
 
-    The caller removes them again (`unstore`) if saving the record fails.
+    Into a local folder the original is renamed (the bytes are not copied); into a bucket
+    it is streamed. The caller removes them again (`unstore`) if saving the record fails.
+    A store that cannot be reached raises StorageUnavailable, with nothing left behind.
     """
     names: dict[str, str] = {}
     try:
-        names["file"] = original_name()
-        destination = Path(storage.path(names["file"]))
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        # Same file system as the incoming folder: a rename, the bytes are not copied.
-        shutil.move(intake.path, destination)
-        destination.chmod(0o640)
-        for kind, data in intake.previews.items():
-            names[kind] = storage.save(preview_name(item_uuid, kind), io.BytesIO(data))
+        with translated_errors():
+            names["file"] = original_name()
+            path = local_path(storage, names["file"])
+            if path is not None:
+                destination = Path(path)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                # Same file system as the incoming folder: a rename.
+                shutil.move(intake.path, destination)
+                destination.chmod(0o640)
+            else:
+                with open(intake.path, "rb") as source:
+                    names["file"] = storage.save(names["file"], File(source))
+            for kind, data in intake.previews.items():
+                names[kind] = storage.save(preview_name(item_uuid, kind), io.BytesIO(data))
     except BaseException:
         unstore(storage, names)
         raise
@@ -488,5 +502,10 @@ def store(intake: Intake, storage, item_uuid: uuid.UUID) -> dict[str, str]:
 
 
 def unstore(storage, names: dict[str, str]) -> None:
+    """Remove what store() wrote; a store that is down keeps what it has (logged)."""
     for name in names.values():
-        storage.delete(name)
+        try:
+            with translated_errors():
+                storage.delete(name)
+        except (StorageUnavailable, FileNotFoundError) as error:
+            log.warning("could not remove %s from the store: %s", name, error)

@@ -25,6 +25,8 @@ from core.services import (
     validated_create_many,
     validated_save,
 )
+from core.storage import StorageUnavailable
+from core.storage import chunks as stored_chunks
 from core.tasks import enqueue
 from evidence import intake as pipeline
 from evidence.models import (
@@ -330,6 +332,9 @@ def evidence_file_process(item_pk: int) -> None:
     except FileNotFoundError:
         _processing_set(item.pk, Processing.FAILED, _("The stored file is missing."))
         return
+    except StorageUnavailable as error:
+        _processing_set(item.pk, Processing.FAILED, str(error))
+        return
     with transaction.atomic():
         item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
         if item.processing == Processing.READY:  # another run finished first
@@ -363,9 +368,8 @@ def evidence_file_process(item_pk: int) -> None:
 
 def _sha256_of(field) -> str:
     digest = hashlib.sha256()
-    with field.open("rb") as stored:
-        for chunk in iter(lambda: stored.read(pipeline.CHUNK), b""):
-            digest.update(chunk)
+    for chunk in stored_chunks(field.storage, field.name):
+        digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from core.csv_export import csv_response
 from core.forms import apply_validation_error
 from core.links import absolute_url
 from core.pagination import paginate
+from core.storage import open_stream, signed_link, stream
 from evidence import selectors, services
 from evidence.forms import EvidenceForm, LinkForm, ReviewForm
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, IntegrityCheck, Relation
@@ -228,17 +230,18 @@ def _safe_headers(response, media_type: str) -> None:
     response["Cache-Control"] = "private, no-store"
 
 
-def _preview(request: HttpRequest, pk: int, field: str) -> FileResponse:
+def _preview(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     item = record_or_404(EvidenceItem.objects, request.user, pk=pk)
     stored = getattr(item, field)
     if not stored:
         raise Http404
     try:
-        handle = stored.open("rb")
+        with stream(stored.storage, stored.name) as handle:
+            data = handle.read()  # a preview: a few hundred kB at most
     except FileNotFoundError:
         raise Http404 from None
     # Previews are always JPEGs the intake made itself.
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = HttpResponse(data, content_type="image/jpeg")
     _safe_headers(response, "image/jpeg")
     return response
 
@@ -286,22 +289,41 @@ def _hashed_stream(handle, item: EvidenceItem, user) -> Iterator[bytes]:
 
 
 @role_required(Role.VIEWER)
-def evidence_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The original, byte for byte, always as a download."""
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original, byte for byte, always as a download: streamed through here after the
+    permission check, or (from an object store) a link signed for at most a minute. The
+    custody log records the download either way."""
     item = record_or_404(EvidenceItem.objects, request.user, pk=pk)
     if not item.file:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     # Only accepted types are ever stored, so the detected type is a safe one to name.
     media_type = item.media_type or "application/octet-stream"
+    name = item.original_filename or f"evidence-{item.uuid}"
+    disposition = content_disposition_header(True, name)
+    storage = item.file.storage
+    if settings.EVIDENCE_DOWNLOAD_REDIRECT:
+        link = signed_link(
+            storage, item.file.name, filename_header=disposition, content_type=media_type
+        )
+        if link is not None:
+            services.custody_record(
+                item=item,
+                action=CustodyAction.DOWNLOADED,
+                by=request.user,
+                detail=_("a link to the object store, valid for %(s)s s")
+                % {"s": storage.querystring_expire},
+            )
+            response = redirect(link)
+            response["Cache-Control"] = "no-store"
+            return response
+    try:
+        handle = open_stream(storage, item.file.name)
+    except FileNotFoundError:
+        raise Http404 from None
     response = StreamingHttpResponse(
         _hashed_stream(handle, item, request.user), content_type=media_type
     )
-    name = item.original_filename or f"evidence-{item.uuid}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = disposition
     response["Content-Length"] = str(item.size_bytes or item.file.size)
     _safe_headers(response, media_type)
     return response

@@ -1,6 +1,7 @@
 """Fixtures every test can use: a fixed cast of users, and media isolated on disk."""
 
 import importlib
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -91,3 +92,25 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """A SeaweedFS server for the whole session (started on first use) with one bucket."""
+    from tests.objectstore import make_bucket, seaweedfs
+
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
+        make_bucket(endpoint, "evidence")
+        yield endpoint
+
+
+@pytest.fixture
+def bucket_storage(settings, object_store):
+    """Evidence, previews and dossiers in the bucket, under a prefix of this test's own."""
+    from tests.objectstore import s3_options
+
+    prefix = f"t-{uuid.uuid4().hex[:12]}"
+    s3 = {"BACKEND": "storages.backends.s3.S3Storage",
+          "OPTIONS": s3_options(object_store, "evidence", prefix)}  # fmt: skip
+    settings.STORAGES = settings.STORAGES | {"default": s3, "s3": s3}
+    return {"endpoint": object_store, "bucket": "evidence", "prefix": prefix}

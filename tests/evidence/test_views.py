@@ -54,7 +54,7 @@ def test_add_evidence_with_an_image_makes_a_thumbnail_without_exif(client, resea
     thumbnail = client.get(reverse("evidence:evidence_thumbnail", args=[item.pk]))
     assert thumbnail["Content-Type"] == "image/jpeg"
     assert thumbnail["X-Content-Type-Options"] == "nosniff"
-    with Image.open(io.BytesIO(b"".join(thumbnail.streaming_content))) as preview:
+    with Image.open(io.BytesIO(thumbnail.content)) as preview:
         assert max(preview.size) <= 480
         assert not preview.getexif()  # no camera, no GPS
     with item.file.open("rb") as stored:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.storage import StorageUnavailable
 from evidence.services import evidence_verify_all
 
 
@@ -11,7 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        check = evidence_verify_all()
+        try:
+            check = evidence_verify_all()
+        except StorageUnavailable as error:
+            raise CommandError(f"{error} ({error.detail[:200]})") from None
         for problem in check.problems:
             word = "MISSING" if problem["problem"] == "missing" else "ALTERED"
             self.stderr.write(
