@@ -52,6 +52,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
     file = serializers.FileField(
         write_only=True, required=False, help_text="On creation only; checked by the intake."
     )
+    upload = serializers.UUIDField(
+        write_only=True,
+        required=False,
+        help_text="Instead of `file`: the id of a finished upload (/api/v1/uploads/, resumable).",
+    )
     version = serializers.IntegerField(required=False)
     investigation = InvestigationField()
 
@@ -65,6 +70,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "captured_from",
             "captured_to",
             "file",
+            "upload",
             *_FROM_THE_FILE,
             *_REVIEW,
             "version",
@@ -87,11 +93,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
             by=self.context["request"].user,
             file=upload,
             original_filename=upload.name if upload else "",
+            upload=data.get("upload"),
             **self._fields(data),
         )
 
     def update(self, item, data):
-        if "file" in data:
+        if "file" in data or "upload" in data:
             raise serializers.ValidationError({"file": "A stored original is never replaced."})
         return services.evidence_update(
             item=item,

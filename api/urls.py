@@ -17,6 +17,7 @@ from api.claims import (
 )
 from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
 from api.investigations import InvestigationViewSet
+from api.uploads import UploadDetail, UploadList
 
 
 class Root(APIRootView):
@@ -52,5 +53,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated]),
         name="api_docs",
     ),
+    path("uploads/", UploadList.as_view(), name="upload-list"),
+    path("uploads/<uuid:uuid>/", UploadDetail.as_view(), name="upload-detail"),
     path("", include(router.urls)),
 ]

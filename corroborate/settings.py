@@ -194,6 +194,9 @@ EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 200_000_000)
 # Images up to this many pixels get their previews during the upload; larger ones, and
 # every video and audio file, in a background task (evidence/tasks.py).
 EVIDENCE_INLINE_IMAGE_PIXELS = env_int("EVIDENCE_INLINE_IMAGE_PIXELS", 16_000_000)
+# Resumable uploads not finished, or not taken by an evidence item, within this many hours
+# are removed (evidence/resumable.py).
+UPLOAD_EXPIRE_HOURS = env_int("UPLOAD_EXPIRE_HOURS", 24)
 # A task queued or running this long without news may be started again by hand.
 EVIDENCE_PROCESSING_STALE_MINUTES = env_int("EVIDENCE_PROCESSING_STALE_MINUTES", 30)
 
@@ -239,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-evidence": {
         "task": "evidence.tasks.verify_evidence",
         "schedule": env_int("EVIDENCE_VERIFY_EVERY_HOURS", 24) * 3600,
+    },
+    "remove-abandoned-uploads": {
+        "task": "evidence.tasks.remove_abandoned_uploads",
+        "schedule": 3600,
     },
     "remove-expired-dossiers": {
         "task": "dossiers.tasks.remove_expired",

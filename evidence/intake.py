@@ -135,8 +135,25 @@ def receive(file: File, original_filename: str = "") -> Intake:
     intake = Intake(
         handle=handle, sha256=sha256, size=size, original_filename=name, detection=detect(b"")
     )
+    return _checked(intake)
+
+
+def receive_received(path: Path, *, sha256: str, size: int, original_filename: str) -> Intake:
+    """receive() for a file already on disk, hashed as it arrived (a finished resumable
+    upload): the same checks; the file is moved into the store or left for the caller."""
+    name = Path(original_filename).name[:255]
+    if size > settings.EVIDENCE_MAX_UPLOAD_BYTES:
+        raise _too_large(size)
+    handle = open(path, "rb")  # noqa: SIM115 - the Intake closes it
+    intake = Intake(
+        handle=handle, sha256=sha256, size=size, original_filename=name, detection=detect(b"")
+    )
+    return _checked(intake)
+
+
+def _checked(intake: Intake) -> Intake:
     try:
-        if size == 0:
+        if intake.size == 0:
             raise _refuse("The file is empty.", "empty")
         with open(intake.path, "rb") as head_file:
             intake.detection = detect(head_file.read(HEAD_BYTES))

@@ -507,3 +507,47 @@ class IntegrityCheck(models.Model):
         return (
             f"{self.started_at:%Y-%m-%d %H:%M}: {self.checked} files, {len(self.problems)} problems"
         )
+
+
+class UploadState(models.TextChoices):
+    RECEIVING = "receiving", _("Receiving")
+    COMPLETE = "complete", _("Complete")
+    REFUSED = "refused", _("Refused")
+    USED = "used", _("Used")
+
+
+class Upload(models.Model):
+    """A file sent in parts that survives dropped connections (evidence.resumable): its
+    bytes wait in the scratch folder until an evidence item takes them."""
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("abandoned after"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    length = models.PositiveBigIntegerField(_("declared size"))
+    offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    # What the client said the file's SHA-256 is (checked when the last byte arrives), and
+    # what it is.
+    announced_sha256 = models.CharField(_("announced SHA-256"), max_length=64, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=UploadState.choices, default=UploadState.RECEIVING
+    )
+    reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        indexes = [models.Index(fields=["expires_at"], name="upload_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.uuid} ({self.offset}/{self.length})"

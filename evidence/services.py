@@ -29,6 +29,7 @@ from core.storage import StorageUnavailable
 from core.storage import chunks as stored_chunks
 from core.tasks import enqueue
 from evidence import intake as pipeline
+from evidence import resumable
 from evidence.models import (
     CustodyAction,
     CustodyEvent,
@@ -186,6 +187,7 @@ def evidence_create(
     file: File | None = None,
     original_filename: str = "",
     received: pipeline.Intake | None = None,
+    upload: Any = None,
     url: str = "",
     provider: Claimant | None = None,
     event: PartialDate | None = None,
@@ -200,7 +202,8 @@ def evidence_create(
     uuid: Any = None,
 ) -> EvidenceItem:
     """Create an evidence item; its file, if any, goes through the intake pipeline (or was
-    `received` through it already, by a form that had to show its refusals).
+    `received` through it already, by a form that had to show its refusals), or is a
+    finished resumable `upload` (its id), taken by the same intake.
 
     The item starts pending review. A refused file raises ValidationError on "file"; a file
     already stored raises DuplicateEvidence. Either way nothing is written.
@@ -226,11 +229,18 @@ def evidence_create(
     )
     # Validate the record before the file is read, so a bad form costs no intake.
     item.full_clean()
+    if upload is not None:  # a finished resumable upload (evidence.resumable)
+        if file is not None or received is not None:
+            raise ValidationError({"upload": _("Send a file or an upload, not both.")})
+        received = resumable.upload_take(user=by, uuid=upload, investigation=investigation)
     if file is None and received is None:
         item.save()
         return created(item, by=by)
     received = received or pipeline.receive(file, original_filename)
-    return evidence_file_attach(item=item, intake=received, by=by)
+    item = evidence_file_attach(item=item, intake=received, by=by)
+    if upload is not None:
+        resumable.upload_used(upload)
+    return item
 
 
 def evidence_file_attach(

@@ -17,3 +17,10 @@ def verify_evidence(started_by: int | None = None) -> int:
 
     by = get_user_model().objects.filter(pk=started_by).first() if started_by else None
     return len(services.evidence_verify_all(by=by).problems)
+
+
+@shared_task(name="evidence.tasks.remove_abandoned_uploads")
+def remove_abandoned_uploads() -> int:
+    from evidence.resumable import uploads_remove_abandoned
+
+    return uploads_remove_abandoned()

@@ -28,6 +28,9 @@ from tests.factories import (
 
 EXAMPLES_PER_OPERATION = 40
 
+# The parts of a resumable upload are raw bytes (tus): any bytes will do.
+schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=256))
+
 
 def _existing_records(author) -> dict[str, int]:
     """One record of each kind, by the first segment of its API path."""

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims import services as claims
 from dossiers.services import dossier_request
+from evidence.resumable import upload_create
 from evidence import services as evidence
 from imports.web import import_request
 from investigations.models import Investigation, Role
@@ -50,6 +51,8 @@ ROUTES = {
     "evidenceitem-detail": ("record", V, {"pk": "item"}),
     "evidenceitem-review": ("post", None, {"pk": "item"}),
     "evidenceitem-retry": ("post", None, {"pk": "item"}),
+    "upload-list": ("post", None, {}),
+    "upload-detail": ("mine", V, {"uuid": "upload"}),
     "evidencelink-list": ("list", V, {}),
     "evidencelink-detail": ("record", V, {"pk": "link"}),
     "tokens": ("shared", None, {}),
@@ -141,7 +144,9 @@ def records(investigation, researcher, tmp_path, django_capture_on_commit_callba
     )
     web_import = import_request(text="statement\nX.\n", investigation=investigation, rows=1,
                                 by=researcher)  # fmt: skip
+    upload = upload_create(by=researcher, investigation=investigation, length=10)
     return {
+        "upload": str(upload.uuid),
         "web_import": str(web_import.uuid),
         "prepared": str(prepared.uuid), "claim": claim.pk, "claimant": claimant.pk,
         "source": source.pk,
