@@ -8,8 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims import services as claims
 from dossiers.services import dossier_request
-from evidence.resumable import upload_create
 from evidence import services as evidence
+from evidence.resumable import upload_create
 from imports.web import import_request
 from investigations.models import Investigation, Role
 from tests import files
