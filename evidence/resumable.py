@@ -23,6 +23,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from investigations.models import Investigation
 
 CHUNK = 4 * 1024 * 1024
 _KEPT_HASHES = 64
+_HASHERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="upload-sha256")
 
 
 class UploadError(Exception):
@@ -155,7 +157,7 @@ def upload_receive(*, upload: Upload, offset: int, stream, length: int | None) -
         os.ftruncate(fd, offset)  # anything past the last recorded byte is dropped
         os.lseek(fd, offset, os.SEEK_SET)
         digest = _running_hash(upload, path)
-        received, too_long = 0, False
+        received, too_long, hashing = 0, False, None
         try:
             while True:
                 block = stream.read(min(CHUNK, room - received + 1))
@@ -164,15 +166,22 @@ def upload_receive(*, upload: Upload, offset: int, stream, length: int | None) -
                 if received + len(block) > room:
                     too_long = True
                     block = block[: room - received]
+                # SHA-256 releases the GIL: one block is hashed in a helper thread while
+                # it is written here and the next one is read from the network.
+                if hashing is not None:
+                    hashing.result()
+                hashing = _HASHERS.submit(digest.update, block)
                 view = memoryview(block)
                 while view:
                     view = view[os.write(fd, view) :]
-                digest.update(block)
                 received += len(block)
                 if too_long:
                     break
         except OSError:
             pass  # the connection dropped: keep what arrived
+        finally:
+            if hashing is not None:
+                hashing.result()
         offset += received
         _keep_hash(upload, offset, digest.copy())
         Upload.objects.filter(pk=upload.pk).update(offset=offset)
