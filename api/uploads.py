@@ -114,7 +114,9 @@ def _number(request, header: str) -> int | None:
 
 
 def _investigation(user, slug: str):
-    found = writable_investigations(user).filter(slug=slug).first()
+    """By slug (or by id, as the web form's choice gives it)."""
+    mine = writable_investigations(user)
+    found = mine.filter(pk=int(slug)).first() if slug.isdigit() else mine.filter(slug=slug).first()
     if found is None:
         raise resumable.UploadError(404, "No such investigation, or you cannot add evidence to it.")
     return found

@@ -35,6 +35,9 @@ class EvidenceForm(
         required=False,
         help_text=_("The original is stored byte for byte and never altered."),
     )
+    # Set by the page's script after it has sent a large file in resumable parts
+    # (evidence/resumable.py); the file field is then left empty.
+    upload = forms.UUIDField(required=False, widget=forms.HiddenInput)
     event = PartialDateField(label=_("Event date"), help_text=_("When what it shows happened."))
     captured_from = PartialDateField(
         label=_("Captured from"), help_text=_("When it was recorded (start).")

@@ -159,6 +159,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                     file=upload,
                     original_filename=upload.name if upload else "",
+                    upload=form.cleaned_data.get("upload"),
                     **form.evidence_data(),
                 )
                 if claim:

@@ -92,7 +92,135 @@ function watchBackgroundWork() {
   });
 }
 
+// A large file on the evidence form goes in resumable parts (the tus protocol, served at
+// /api/v1/uploads/): a dropped connection or a closed laptop resumes where it stopped,
+// also after the page is opened again (the upload's address is kept in localStorage).
+// Once all of it is in, the form is sent with the upload's id instead of the file.
+function enhanceResumableUploads() {
+  document.querySelectorAll("form[data-resumable]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var hidden = form.querySelector("input[name=upload]");
+    var box = form.querySelector(".upload-progress");
+    if (!input || !hidden || !box || !window.fetch || !window.localStorage) return;
+    var csrf = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+    var PART = 8 * 1024 * 1024;
+    var LARGE = 4 * 1024 * 1024;
+    var busy = false;
+
+    function show(text, value, failed) {
+      box.hidden = false;
+      box.querySelector("span").textContent = text;
+      if (value !== null) box.querySelector("progress").value = value;
+      box.classList.toggle("failed", !!failed);
+    }
+    function headers(extra) {
+      var all = { "Tus-Resumable": "1.0.0", "X-CSRFToken": csrf };
+      Object.keys(extra).forEach(function (k) { all[k] = extra[k]; });
+      return all;
+    }
+    function base64(text) { return btoa(unescape(encodeURIComponent(text))); }
+    function investigation() {
+      var field = form.elements.investigation;
+      return (field && field.value) || form.dataset.investigation || "";
+    }
+    function key(file) {
+      return "corroborate-upload:" + [file.name, file.size, file.lastModified, investigation()].join(":");
+    }
+    function wait(ms) { return new Promise(function (done) { window.setTimeout(done, ms); }); }
+    function refused(detail) { return { refused: detail || "The upload was refused." }; }
+
+    function create(file) {
+      return fetch(form.dataset.resumable, {
+        method: "POST", credentials: "same-origin",
+        headers: headers({
+          "Upload-Length": String(file.size),
+          "Upload-Metadata": "investigation " + base64(investigation()) + ",filename " + base64(file.name)
+        })
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (response.status !== 201) throw refused(body.detail);
+          var url = response.headers.get("Location");
+          localStorage.setItem(key(file), url);
+          return { url: url, offset: 0 };
+        });
+      });
+    }
+    function ask(url) {
+      return fetch(url, { method: "HEAD", credentials: "same-origin", headers: headers({}) })
+        .then(function (response) {
+          if (response.status !== 200) throw refused("The earlier upload is gone.");
+          return { url: url, offset: parseInt(response.headers.get("Upload-Offset"), 10) };
+        });
+    }
+    function finish(file, url) {
+      return fetch(url, { credentials: "same-origin", headers: headers({}) })
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          localStorage.removeItem(key(file));
+          if (body.state !== "complete") throw refused(body.reason);
+          return body.id;
+        });
+    }
+    function parts(file, url, offset, failures) {
+      var percent = Math.floor(100 * offset / file.size);
+      show("Sending " + file.name + ": " + percent + "%", percent, false);
+      if (offset >= file.size) return finish(file, url);
+      var end = Math.min(offset + PART, file.size);
+      return fetch(url, {
+        method: "PATCH", credentials: "same-origin",
+        headers: headers({ "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(offset) }),
+        body: file.slice(offset, end)
+      }).then(function (response) {
+        if (response.status === 204) {
+          return parts(file, url, parseInt(response.headers.get("Upload-Offset"), 10), 0);
+        }
+        return response.json().then(function (body) {
+          if (response.status === 409 || response.status === 423 || response.status >= 500) {
+            throw new Error("retry");
+          }
+          localStorage.removeItem(key(file));
+          throw refused(body.detail);
+        });
+      }).catch(function (problem) {
+        if (problem && problem.refused) throw problem;
+        if (failures >= 10) {
+          throw refused("The connection keeps failing. What was sent is kept: send the form again later to go on.");
+        }
+        show("Connection lost at " + percent + "%; resuming…", null, false);
+        return wait(Math.min(30000, 500 * Math.pow(2, failures))).then(function () {
+          return ask(url).then(
+            function (state) { return parts(file, url, state.offset, failures + 1); },
+            function () { return parts(file, url, offset, failures + 1); }
+          );
+        });
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      var file = input.files && input.files[0];
+      if (busy) { event.preventDefault(); return; }
+      if (!file || file.size <= LARGE || hidden.value) return;
+      event.preventDefault();
+      busy = true;
+      var saved = localStorage.getItem(key(file));
+      var start = saved ? ask(saved).catch(function () { return create(file); }) : create(file);
+      start.then(function (state) { return parts(file, state.url, state.offset, 0); })
+        .then(function (id) {
+          hidden.value = id;
+          input.value = "";
+          show("Sent. Saving the evidence…", 100, false);
+          form.submit();
+        })
+        .catch(function (problem) {
+          busy = false;
+          show((problem && problem.refused) || String(problem), null, true);
+        });
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  enhanceResumableUploads();
   watchBackgroundWork();
   enhanceAutosubmit();
   enhanceReveal();

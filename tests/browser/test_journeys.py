@@ -194,3 +194,46 @@ def test_an_items_page_updates_itself_when_its_file_is_processed(
     assert page.get_by_role("heading", name="Queued for processing").count() == 0
     assert "Metadata extracted" in page.content()
     screenshot(page, "evidence-processed")
+
+
+def test_a_large_file_goes_in_parts_and_survives_a_dropped_connection(
+    open_page, live_server, screenshot, tmp_path
+):
+    import hashlib
+
+    from evidence.models import EvidenceItem, Upload
+
+    rita = _member("rita", "Researchers")
+    rita.set_password(PASSWORD)
+    rita.save()
+    line = "Intercepted radio traffic near Makiivka; перехват радиосвязи.\n".encode()
+    data = line * (20 * 1024 * 1024 // len(line))  # 20 MiB of text: three parts
+    big = tmp_path / "intercepts.txt"
+    big.write_bytes(data)
+
+    page = _log_in(open_page, live_server, "rita")
+    dropped = []
+
+    def drop_the_second_part(route):
+        offset = route.request.headers.get("upload-offset")
+        if route.request.method == "PATCH" and not dropped and offset not in (None, "0"):
+            dropped.append(offset)
+            route.abort("connectionreset")  # the train went into a tunnel
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/uploads/**", drop_the_second_part)
+    _nav(page, "Evidence")
+    page.get_by_role("link", name="New evidence").click()
+    page.get_by_label("Kind").select_option(label="Document")
+    page.get_by_label("Title").fill("Intercepts, June 2014")
+    page.get_by_label("File").set_input_files(str(big))
+    page.get_by_role("button", name="Add evidence").click()
+    page.get_by_text("Evidence added. It is pending review.").wait_for(timeout=60_000)
+    screenshot(page, "evidence-resumed-upload")
+
+    assert dropped, "the connection was never dropped"
+    item = EvidenceItem.objects.get(title="Intercepts, June 2014")
+    assert item.sha256 == hashlib.sha256(data).hexdigest() and item.size_bytes == len(data)
+    assert item.file.open("rb").read() == data  # byte for byte, after the resume
+    assert Upload.objects.get().state == "used"
