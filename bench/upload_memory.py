@@ -9,8 +9,9 @@ held in memory by the client either) as: a multipart form to the evidence upload
 raw PUT to /api/v1/uploads/; and a resumable (tus) upload in parts of --part-mb. A
 sampler reads this process's resident memory every 20 ms: the peak growth over the
 baseline is what an upload cost in memory. Each upload's throughput is set beside
-hashlib's own SHA-256 speed on the same file (the floor: nothing can store a file faster
-than it can hash it). Each is run --runs times; the disk of a virtual machine has bursts of
+hashlib's own SHA-256 speed on the same file (nothing can store a file faster than it can
+hash it) and beside a plain copy of the file on the same disk (nothing can store it faster
+than the disk writes it). Each is run --runs times; the disk of a virtual machine has bursts of
 its own (other writes, discards of deleted files), so the best run shows what the code can
 do and the median what to expect. Exits 1 if a stored file does not match or memory grew
 by 100 MB.
@@ -23,6 +24,7 @@ import hashlib
 import http.client
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -47,6 +49,18 @@ def make_file(path: Path, size: int) -> str:
             digest.update(part)
             written += len(part)
     return digest.hexdigest()
+
+
+def copy_seconds(path: Path) -> float:
+    """The disk's own pace: a plain copy of the file beside it (no hashing, no network)."""
+    os.sync()
+    time.sleep(1)
+    copy = path.with_name("copy.bin")
+    start = time.perf_counter()
+    shutil.copyfile(path, copy)
+    seconds = time.perf_counter() - start
+    copy.unlink()
+    return seconds
 
 
 def hashlib_seconds(path: Path) -> float:
@@ -202,6 +216,7 @@ def main() -> int:
         expected = make_file(source, size)
         os.sync()
         hash_seconds = hashlib_seconds(source)
+        disk_seconds = copy_seconds(source)
 
         setup_django(workdir)
         server = start_server()
@@ -243,13 +258,16 @@ def main() -> int:
 
         floor = args.size_mb / hash_seconds
         print(f"{args.runs} runs each (the form: one); best and median; memory: the largest growth")
+        disk = args.size_mb / disk_seconds
         print(f"{'hashlib sha256':<24}{'':>5}{floor:8.0f} MiB/s   1.00x")
+        print(f"{'disk: a plain file copy':<24}{'':>5}{disk:8.0f} MiB/s   {disk / floor:.2f}x")
         for label, status, timings, growth, intact in results:
             best = args.size_mb / timings[0]
             median = args.size_mb / timings[len(timings) // 2]
             print(
                 f"{label:<24}{status:>5}{best:8.0f} MiB/s   {best / floor:.2f}x   median "
-                f"{median:6.0f} MiB/s {median / floor:.2f}x   memory +{growth:.1f} MB   "
+                f"{median:6.0f} MiB/s {median / floor:.2f}x ({median / disk:.2f} of the disk's)"
+                f"   memory +{growth:.1f} MB   "
                 f"stored intact: {intact}"
             )
         return 1 if failed else 0
