@@ -203,3 +203,45 @@ def test_a_store_that_does_not_answer_at_download_is_a_page_not_a_500(
         assert "The evidence store does not answer" in response.content.decode()
     api = client.get(f"/api/v1/evidence/{item.pk}/")  # reading the record needs no store
     assert api.status_code == 200
+
+
+def test_a_resumable_upload_and_a_prepared_dossier_go_to_the_bucket(
+    client, researcher, bucket_storage, settings, django_capture_on_commit_callbacks
+):
+    import base64
+
+    from rest_framework.test import APIClient
+
+    from dossiers.models import PreparedDossier
+    from tests.factories import default_investigation
+
+    api = APIClient()
+    api.force_authenticate(researcher)
+    data = files.pdf()
+    meta = "investigation " + base64.b64encode(default_investigation().slug.encode()).decode()
+    location = api.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH=str(len(data)),
+                        HTTP_UPLOAD_METADATA=meta)["Location"]  # fmt: skip
+    api.generic("PATCH", location, data, content_type="application/offset+octet-stream",
+                HTTP_UPLOAD_OFFSET="0")  # fmt: skip
+    made = api.post("/api/v1/evidence/", {
+        "investigation": default_investigation().slug, "kind": "document",
+        "title": "Report", "upload": api.get(location).json()["id"],
+    }, format="json")  # fmt: skip
+    assert made.status_code == 201, made.json()
+    item = EvidenceItem.objects.get()
+    assert _object(bucket_storage, item.file.name) == data
+
+    settings.DOSSIER_INLINE_MAX_ITEMS = 0  # prepared in the background, into the bucket
+    claim = ClaimFactory(created_by=researcher)
+    evidence_link_create(claim=claim, evidence=item, relation="supports", by=researcher)
+    client.force_login(researcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.get(reverse("claims:claim_dossier", args=[claim.pk, "zip"]),
+                           {"unreviewed": "1"})  # fmt: skip
+    prepared = PreparedDossier.objects.get()
+    assert prepared.state == "ready", prepared.error
+    assert f"{bucket_storage['prefix']}/{prepared.file.name}" in _keys(bucket_storage)
+    download = client.get(asked.url + "download")
+    assert download.status_code == 302
+    fetched = requests.get(download["Location"], timeout=10)
+    assert hashlib.sha256(fetched.content).hexdigest() == prepared.sha256
