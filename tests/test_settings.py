@@ -113,3 +113,13 @@ def test_sqlite_is_the_default_database():
     engine, name = result.stdout.split()[-2:]
     assert engine == "django.db.backends.sqlite3"
     assert name == str(ROOT / "corroborate.sqlite3")
+
+
+def test_the_evidence_store_is_chosen_strictly():
+    wrong = _manage("check", EVIDENCE_STORAGE="ftp")
+    assert wrong.returncode != 0 and "EVIDENCE_STORAGE='ftp': use local or s3." in wrong.stderr
+    unnamed = _manage("check", EVIDENCE_STORAGE="s3")
+    assert unnamed.returncode != 0 and "EVIDENCE_STORAGE=s3 needs S3_BUCKET" in unnamed.stderr
+    named = _manage("check", EVIDENCE_STORAGE="s3", S3_BUCKET="evidence",
+                    S3_ENDPOINT_URL="http://127.0.0.1:9")  # fmt: skip
+    assert named.returncode == 0, named.stderr
