@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,8 +259,15 @@ def upload_take(*, user, uuid, investigation: Investigation):
 
 
 def upload_used(uuid) -> None:
-    """Taken by an evidence item (in the same transaction): its bytes are in the store."""
+    """Taken by an evidence item (in the same transaction): its bytes are in the store, and
+    the scratch copy (left behind when the store is a bucket) goes once that commits."""
     Upload.objects.filter(uuid=uuid).update(state=UploadState.USED)
+    path = incoming_dir() / "uploads" / uuid_hex(uuid)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def uuid_hex(value) -> str:
+    return value.hex if hasattr(value, "hex") else str(value).replace("-", "")
 
 
 def uploads_remove_abandoned() -> int:

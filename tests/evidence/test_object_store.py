@@ -223,13 +223,15 @@ def test_a_resumable_upload_and_a_prepared_dossier_go_to_the_bucket(
                         HTTP_UPLOAD_METADATA=meta)["Location"]  # fmt: skip
     api.generic("PATCH", location, data, content_type="application/offset+octet-stream",
                 HTTP_UPLOAD_OFFSET="0")  # fmt: skip
-    made = api.post("/api/v1/evidence/", {
-        "investigation": default_investigation().slug, "kind": "document",
-        "title": "Report", "upload": api.get(location).json()["id"],
-    }, format="json")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        made = api.post("/api/v1/evidence/", {
+            "investigation": default_investigation().slug, "kind": "document",
+            "title": "Report", "upload": api.get(location).json()["id"],
+        }, format="json")  # fmt: skip
     assert made.status_code == 201, made.json()
     item = EvidenceItem.objects.get()
     assert _object(bucket_storage, item.file.name) == data
+    assert _local_files(settings.MEDIA_ROOT) == []  # the scratch copy went with the commit
 
     settings.DOSSIER_INLINE_MAX_ITEMS = 0  # prepared in the background, into the bucket
     claim = ClaimFactory(created_by=researcher)
