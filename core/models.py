@@ -1,8 +1,11 @@
 """Abstract bases shared by the claims and evidence apps."""
 
+import uuid
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +41,39 @@ class VersionedModel(models.Model):
 
 
 GENESIS_HASH = "0" * 64
+
+
+class RequestedWork(models.Model):
+    """Work a person asked for that a task carries out (a prepared dossier, an import):
+    who asked and when, where it stands since when, and why it failed. Subclasses name
+    their states in a `state` field; "queued" and "processing" mean not done yet."""
+
+    IN_PROGRESS = ("queued", "processing")
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    error = models.CharField(_("why it failed"), max_length=500, blank=True)
+    changed_at = models.DateTimeField(_("state since"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in self.IN_PROGRESS
+
+    @classmethod
+    def set_state(cls, pk: int, state: str, error: str = "", **fields) -> None:
+        """Move a row to `state` (with its reason), in one UPDATE: for the services."""
+        cls.objects.filter(pk=pk).update(
+            state=state, error=error[:500], changed_at=timezone.now(), **fields
+        )
 
 
 class AppendOnlyQuerySet(models.QuerySet):

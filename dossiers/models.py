@@ -3,13 +3,11 @@ selection, kept for a while for the person who asked for it."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import RequestedWork
 
 
 class Preparation(models.TextChoices):
@@ -26,17 +24,9 @@ class DossierKind(models.TextChoices):
     SELECTION = "selection", _("ZIP of dossiers")
 
 
-class PreparedDossier(models.Model):
+class PreparedDossier(RequestedWork):
     """One request for a dossier, its state, and once ready the file (one person's own)."""
 
-    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=10, choices=DossierKind.choices)
     label = models.CharField(_("what"), max_length=300)
     # The claims, fixed when asked: the selection as it was, not as the list is later.
@@ -47,8 +37,6 @@ class PreparedDossier(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=Preparation.choices, default=Preparation.QUEUED
     )
-    error = models.CharField(_("why it failed"), max_length=500, blank=True)
-    changed_at = models.DateTimeField(_("state since"), default=timezone.now)
     file = models.FileField(_("file"), max_length=255, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -71,10 +59,6 @@ class PreparedDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.state in (Preparation.QUEUED, Preparation.PROCESSING)
 
     @property
     def file_name(self) -> str:

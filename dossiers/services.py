@@ -32,6 +32,7 @@ from evidence.services import custody_record_many
 from investigations.access import visible_ids
 
 log = logging.getLogger(__name__)
+_set = PreparedDossier.set_state  # a row to its next state, with the reason
 CHUNK = 1024 * 1024
 
 
@@ -82,12 +83,6 @@ def dossier_request(
         )
         _enqueue(prepared)
     return prepared
-
-
-def _set(pk: int, state: str, error: str = "", **fields) -> None:
-    PreparedDossier.objects.filter(pk=pk).update(
-        state=state, error=error[:500], changed_at=timezone.now(), **fields
-    )
 
 
 def _enqueue(prepared: PreparedDossier) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tasks import enqueue
@@ -20,12 +19,7 @@ from investigations.models import Investigation
 from investigations.selectors import writable_investigations
 
 log = logging.getLogger(__name__)
-
-
-def _set(pk: int, state: str, error: str = "", **fields) -> None:
-    WebImport.objects.filter(pk=pk).update(
-        state=state, error=error[:500], changed_at=timezone.now(), **fields
-    )
+_set = WebImport.set_state  # a row to its next state, with the reason
 
 
 def import_request(*, text: str, investigation: Investigation, rows: int, by) -> WebImport:
@@ -36,7 +30,9 @@ def import_request(*, text: str, investigation: Investigation, rows: int, by) ->
         from imports.tasks import run_import  # the task calls import_run
 
         enqueue(
-            run_import, run.pk, unavailable=lambda reason: _set(run.pk, ImportState.FAILED, reason)
+            run_import,
+            run.pk,
+            unavailable=lambda reason: _set(run.pk, ImportState.FAILED, reason),
         )
     return run
 
