@@ -77,6 +77,8 @@ class Intake:
     phash: int | None = None
     # The decoding and previews are left to evidence.tasks (see the module's docstring).
     deferred: bool = False
+    # How it arrived, when not in one request (for the chain of custody).
+    received_as: str = ""
 
     @property
     def path(self) -> str:

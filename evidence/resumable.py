@@ -246,7 +246,7 @@ def upload_take(*, user, uuid, investigation: Investigation):
         )
         raise ValidationError({"upload": message}, code="not_complete")
     try:
-        return pipeline.receive_received(
+        intake = pipeline.receive_received(
             upload_path(upload), sha256=upload.sha256, size=upload.length,
             original_filename=upload.filename,
         )  # fmt: skip
@@ -256,6 +256,11 @@ def upload_take(*, user, uuid, investigation: Investigation):
         ) from None
     except ValidationError as error:
         raise ValidationError({"upload": " ".join(error.messages)}, code="refused") from None
+    # For the chain of custody: how the file came in.
+    intake.received_as = _("sent in parts as resumable upload %(id)s") % {"id": upload.uuid}
+    if upload.announced_sha256:
+        intake.received_as += _(", matching the SHA-256 its sender announced")
+    return intake
 
 
 def upload_used(uuid) -> None:

@@ -276,7 +276,8 @@ def evidence_file_attach(
                 action=CustodyAction.RECEIVED,
                 by=by,
                 detail=f"{intake.size} bytes, {intake.detection.name}, "
-                f"named “{intake.original_filename}”",
+                f"named “{intake.original_filename}”"
+                + (f"; {intake.received_as}" if intake.received_as else ""),
             )
             if intake.deferred:
                 _processing_enqueue(item)

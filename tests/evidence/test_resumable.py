@@ -81,7 +81,9 @@ def test_an_upload_in_parts_then_taken_by_an_evidence_item(api, researcher):
     item = EvidenceItem.objects.get()
     assert item.sha256 == described["sha256"] and item.original_filename == "clip.png"
     assert item.file.open("rb").read() == data and item.thumbnail  # the same intake
-    assert CustodyEvent.objects.filter(evidence=item, action="received").exists()
+    received = CustodyEvent.objects.get(evidence=item, action="received")
+    assert f"sent in parts as resumable upload {described['id']}" in received.detail
+    assert "matching the SHA-256 its sender announced" in received.detail
     assert api.get(location).json()["state"] == "used"
     again = api.post("/api/v1/evidence/", {
         "investigation": default_investigation().slug, "kind": "photo", "title": "Twice",
