@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,8 @@ from evidence.models import (
 from evidence.tally import claims_of_item, claims_tally_refresh
 from investigations.access import role_in
 from investigations.models import Investigation, Role
+
+log = logging.getLogger(__name__)
 
 # What researchers may change. Review fields are absent on purpose: only
 # evidence_review() changes them.
@@ -345,6 +348,14 @@ def evidence_file_process(item_pk: int) -> None:
         return
     except StorageUnavailable as error:
         _processing_set(item.pk, Processing.FAILED, str(error))
+        return
+    except Exception as error:
+        # A decoder crash on an odd file must not leave the item "processing" for good.
+        log.exception("processing evidence item %s failed", item.pk)
+        reason = _("The file could not be processed (%(error)s).") % {
+            "error": f"{type(error).__name__}: {error}"
+        }
+        _processing_set(item.pk, Processing.FAILED, reason)
         return
     with transaction.atomic():
         item = EvidenceItem.objects.select_for_update().get(pk=item.pk)

@@ -231,3 +231,19 @@ def test_failed_items_are_found_with_the_list_filter(
     listed = client.get(reverse("evidence:evidence_list"), {"processing": "queued"})
     assert [item.pk for item in listed.context["page"].object_list] == [waiting.pk]
     assert "Failed" in listed.content.decode()  # one of the filter's choices
+
+
+def test_a_crash_while_processing_leaves_the_item_failed_not_processing(
+    researcher, big_images, monkeypatch, django_capture_on_commit_callbacks
+):
+    from evidence import intake as pipeline
+
+    def crash(intake):
+        raise RuntimeError("decoder fell over")
+
+    monkeypatch.setattr(pipeline, "derive", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _upload(researcher, files.png(320, 240), "scene.png")
+    item.refresh_from_db()
+    assert item.processing == Processing.FAILED
+    assert "RuntimeError: decoder fell over" in item.processing_error
