@@ -7,7 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 
+from accounts.models import EventKind
+from accounts.services import security_event
 from api.models import PREFIX, ScopedToken, key_hash, new_key
 from core.services import validated_save
 from investigations.access import SCOPE_ATTR, Place, places_of, role_in
@@ -16,7 +19,7 @@ from investigations.models import Investigation, Role
 
 @transaction.atomic
 def token_create(
-    *, by, name: str, investigation: Investigation, writable: bool
+    *, by, name: str, investigation: Investigation, writable: bool, request=None
 ) -> tuple[ScopedToken, str]:
     """A token for `by` in one of their investigations; returns it and its key, which is
     never shown again. A read-write token needs the researcher role there."""
@@ -33,15 +36,44 @@ def token_create(
         writable=writable,
         key_hash=key_hash(key),
     )
-    return validated_save(token), key
+    validated_save(token)
+    security_event(
+        EventKind.TOKEN_CREATED,
+        request=request,
+        actor=by,
+        investigation=investigation,
+        detail=f"“{token.name}”, {'read and write' if writable else 'read only'}",
+    )
+    return token, key
 
 
-def token_revoke(*, token: ScopedToken, by) -> None:
+@transaction.atomic
+def token_revoke(*, token: ScopedToken, by, request=None) -> None:
     if token.user_id != by.pk:
         raise PermissionDenied(_("Only its owner revokes a token."))
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked", "updated"])
+        security_event(
+            EventKind.TOKEN_REVOKED,
+            request=request,
+            actor=by,
+            investigation=token.investigation,
+            detail=f"“{token.name}”",
+        )
+
+
+@transaction.atomic
+def personal_token_revoke(*, user, by, request=None) -> bool:
+    """Revoke the user's personal token (the one /api/v1/token/ hands out), if any."""
+    if user.pk != by.pk:
+        raise PermissionDenied(_("Only its owner revokes a token."))
+    count, _rows = Token.objects.filter(user=user).delete()
+    if count:
+        security_event(
+            EventKind.TOKEN_REVOKED, request=request, actor=by, detail=_("personal API token")
+        )
+    return bool(count)
 
 
 def scope_to(user, token: ScopedToken) -> None:

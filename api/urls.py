@@ -2,8 +2,7 @@
 the browsable API), plus token sign-in, the OpenAPI schema and its documentation."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
@@ -17,6 +16,7 @@ from api.claims import (
 )
 from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
 from api.investigations import InvestigationViewSet
+from api.signin import AuthToken
 from api.uploads import UploadDetail, UploadList
 
 
@@ -42,7 +42,7 @@ router.register("evidence", EvidenceViewSet)
 router.register("links", EvidenceLinkViewSet)
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api_token"),
+    path("token/", AuthToken.as_view(), name="api_token"),
     path(
         "schema/",
         SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
@@ -50,7 +50,9 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[IsAuthenticated]),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", permission_classes=[IsAuthenticated]
+        ),
         name="api_docs",
     ),
     path("uploads/", UploadList.as_view(), name="upload-list"),

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from api.models import ScopedToken
-from api.tokens import token_create, token_revoke
+from api.tokens import personal_token_revoke, token_create, token_revoke
 from core.forms import apply_validation_error
 from investigations.selectors import investigations_of
 
@@ -45,7 +46,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     key = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, key = token_create(by=request.user, **form.cleaned_data)
+            token, key = token_create(by=request.user, request=request, **form.cleaned_data)
         except PermissionDenied as error:
             form.add_error("writable", str(error))
         except ValidationError as error:
@@ -54,13 +55,25 @@ def token_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Token “%(name)s” made.") % {"name": token.name})
             form = TokenForm(user=request.user)
     tokens = ScopedToken.objects.filter(user=request.user).select_related("investigation")
-    return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "key": key})
+    personal = Token.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens, "key": key, "personal": personal},
+    )
 
 
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's token answers 404: tokens are private to their owner.
     token = get_object_or_404(ScopedToken, pk=pk, user=request.user)
-    token_revoke(token=token, by=request.user)
+    token_revoke(token=token, by=request.user, request=request)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("tokens")
+
+
+@require_POST
+def personal_token_revoke_view(request: HttpRequest) -> HttpResponse:
+    if personal_token_revoke(user=request.user, by=request.user, request=request):
+        messages.success(request, _("Your personal token revoked."))
     return redirect("tokens")

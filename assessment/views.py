@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assessment import selectors
 from assessment.balance import balance, flags
@@ -20,6 +21,7 @@ from core.pagination import paginate
 from evidence.models import Relation
 from evidence.services import can_review
 from investigations.access import can_edit, list_params, role_required
+from investigations.audit import export_logged
 from investigations.models import Role
 
 
@@ -114,7 +116,9 @@ CSV_COLUMNS = [
 @role_required(Role.VIEWER)
 def claim_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The claim list's current filtered selection as CSV, streamed row by row."""
-    filterset = selectors.claim_list(list_params(request), request.user)
+    params = list_params(request)
+    filterset = selectors.claim_list(params, request.user)
+    export_logged(request, what=_("claim list as CSV"), params=params)
     rows = (
         [
             claim.uuid,

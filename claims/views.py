@@ -30,6 +30,7 @@ from core.forms import formset_actions
 from core.links import absolute_url
 from core.pagination import paginate
 from investigations.access import current_investigation, record_or_404, role_required
+from investigations.audit import export_logged
 from investigations.models import Role
 
 # Claims ------------------------------------------------------------------------------------
@@ -241,6 +242,7 @@ def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.VIEWER)
 def claimant_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     filterset = selectors.claimant_list(request.GET, request.user)
+    export_logged(request, what=_("claimant list as CSV"), params=request.GET)
     rows = (
         [
             c.pk,

@@ -4,6 +4,7 @@ Defaults run a local instance on SQLite with nothing else installed. Production 
 DJANGO_DEBUG=false, and then refuses to start without DJANGO_SECRET_KEY and allowed hosts.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,9 +42,15 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     # Each app imports only those above it: core, investigations, then the domain apps,
     # then what spans them. The site package (settings, URLs) comes last and is no app.
     "core.apps.CoreConfig",
+    "accounts.apps.AccountsConfig",
     "investigations",
     "claims",
     "evidence",
@@ -56,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.permissions_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,8 +72,12 @@ MIDDLEWARE = [
     # Every page needs a login except those marked @login_not_required (the login page).
     "corroborate.middleware.SiteLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-factor sign-in where it is required, and sessions that end when left idle.
+    "accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "corroborate.middleware.StorageUnavailableMiddleware",
+    # Turns a lockout into its page (or JSON under /api/); last, so it sees every response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -123,6 +136,96 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
+# account name, or from one address, both are locked for SIGN_IN_LOCKOUT_MINUTES, on the
+# web, the admin and the API token endpoint alike. Each failure also waits
+# SIGN_IN_FAILURE_DELAY seconds before it is answered.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A locked client hammering on does not extend the lockout of the account it aims at.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Staff lift lockouts on the Lockouts page, which logs it; not by deleting rows in the admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Behind a proxy (DJANGO_BEHIND_TLS_PROXY), the client's address is the first of
+# X-Forwarded-For; otherwise the connection's.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+SIGN_IN_FAILURE_DELAY = float(env_str("SIGN_IN_FAILURE_DELAY", "1") or 1)
+
+# Single sign-on with OpenID Connect, on when OIDC_RP_CLIENT_ID is set (README, Security).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_NAME = env_str("OIDC_NAME", "your organisation's account")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_STAFF_GROUP = env_str("OIDC_STAFF_GROUP")
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if OIDC_ENABLED:
+    missing = [
+        name
+        for name in (
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)} as well.")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationBackend")
+
+# Password sign-in; may be switched off when single sign-on is on.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+if not PASSWORD_SIGN_IN:
+    if not OIDC_ENABLED:
+        raise ImproperlyConfigured(
+            "PASSWORD_SIGN_IN=false needs single sign-on (OIDC_RP_CLIENT_ID)."
+        )
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+
+# Two-factor sign-in (django-otp: an authenticator app and one-time backup codes).
+# Required of staff when this is on (the default in production); a lead may require it
+# of everyone in an investigation.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", not DEBUG)
+OTP_TOTP_ISSUER = env_str("CORROBORATE_ORGANISATION", "Corroborate")
+
+# Sessions end after this many minutes without a request (and always when the person
+# signs out, or is signed out everywhere). The session's expiry moves on at most once a
+# minute, not on every request.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Mail (password resets), sent by the task queue where there is one. Without EMAIL_HOST,
+# messages are written to the console (development).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "corroborate@localhost")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -263,9 +366,36 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# The Content-Security-Policy of every page (django-csp): scripts, styles and images come
+# from this site's own files only; no inline script or style is allowed, so none is
+# written. An evidence file's own response keeps its stricter sandboxed policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the icons that the admin's and the API docs' style sheets embed.
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Powerful browser features no page of Corroborate uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 # Where evidence originals, previews and prepared dossiers are kept: "local" (MEDIA_ROOT,
 # the default) or "s3", an S3-compatible object store (django-storages). The bucket stays

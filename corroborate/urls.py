@@ -10,6 +10,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import core.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
+from accounts import oidc
+from accounts import views as accounts_views
 from api import views as api_views
 from assessment import urls as assessment_urls
 from claims import urls as claims_urls
@@ -28,12 +30,22 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("history/<history_kind:kind>/<id:pk>/", views.history_page, name="history"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.sign_in, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("oidc/", include(oidc.urlpatterns())),
+    path("security/log/", views.security_log, name="security_log"),
+    # The admin signs in through the one sign-in page (throttled, two-factor).
+    path("admin/login/", accounts_views.sign_in),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("tokens/", api_views.token_list, name="tokens"),
     path("tokens/<id:pk>/revoke/", api_views.token_revoke_view, name="token_revoke"),
+    path(
+        "tokens/personal/revoke/",
+        api_views.personal_token_revoke_view,
+        name="personal_token_revoke",
+    ),
     path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
     path("", include("investigations.urls")),

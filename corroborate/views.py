@@ -7,14 +7,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.filters import SecurityEventFilterSet
 from assessment.selectors import history_visible
 from claims.models import Claim, Claimant
 from core import history
+from core.csv_export import csv_response
 from core.pagination import paginate, total_of
 from evidence.models import EvidenceItem, IntegrityCheck, ReviewStatus
 from evidence.selectors import review_queue
 from investigations.access import role_required, scoped
 from investigations.models import Role
+from investigations.selectors import security_log_of
 
 RECENT = 8
 
@@ -113,4 +116,44 @@ def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         request,
         "history.html",
         {"subject": subject, "page": page, "back_url": reverse(detail, args=[pk])},
+    )
+
+
+SECURITY_LOG_COLUMNS = [
+    "when",
+    "event",
+    "by",
+    "account",
+    "investigation_id",
+    "investigation",
+    "address",
+    "detail",
+]
+
+
+@require_GET
+def security_log(request: HttpRequest) -> HttpResponse:
+    """The security log: all of it for staff, their investigations' part for a lead;
+    filtered, paginated, and as CSV (?format=csv) with the same filters."""
+    events, investigations = security_log_of(request.user)
+    filterset = SecurityEventFilterSet(request.GET, queryset=events, investigations=investigations)
+    if request.GET.get("format") == "csv":
+        rows = (
+            [
+                event.created.isoformat(),
+                event.kind,
+                event.actor_name,
+                event.subject_name,
+                event.investigation_id or "",
+                event.investigation_name,
+                event.ip_address or "",
+                event.detail,
+            ]
+            for event in filterset.qs.iterator(chunk_size=1000)
+        )
+        return csv_response("security-log.csv", SECURITY_LOG_COLUMNS, rows)
+    return render(
+        request,
+        "security_log.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import ImageFile
 
+from accounts.models import EventKind
+from accounts.services import security_event
 from core.storage import chunks as stored_chunks
 from core.storage import stream
 from dossiers.build import Dossier, evidence_path, preview_path
@@ -61,6 +64,27 @@ def render_html(dossier: Dossier, *, for_pdf: bool = False) -> str:
     )
 
 
+def html_policy(html: str) -> str:
+    """The Content-Security-Policy of a dossier opened in the browser: a sandboxed
+    document that may use its own style block (allowed by its hash, nothing else inline)
+    and its embedded images, and runs nothing."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+        for block in re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    ]
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "style-src " + (" ".join(hashes) or "'none'"),
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+            "sandbox",
+        ]
+    )
+
+
 class PdfUnavailable(Exception):
     """The PDF renderer cannot run on this machine (Pango is missing)."""
 
@@ -93,7 +117,14 @@ def render_json(dossier: Dossier) -> bytes:
 
 
 def record_export(dossier: Dossier, *, user, what: str) -> None:
-    """Every export enters the chain of custody of each evidence item it contains."""
+    """Every export enters the chain of custody of each evidence item it contains, and
+    the security log of its investigation."""
+    security_event(
+        EventKind.EXPORT,
+        actor=user,
+        investigation=dossier.claim.investigation,
+        detail=f"{what} dossier of claim #{dossier.claim.pk}",
+    )
     for item in dossier.items:
         if item.file:
             custody_record(

@@ -21,6 +21,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import EventKind
+from accounts.services import security_event
 from claims.models import Claim
 from core.storage import open_stream, signed_link, translated_errors
 from core.tasks import enqueue
@@ -30,6 +32,7 @@ from dossiers.models import DossierKind, Preparation, PreparedDossier
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import custody_record_many
 from investigations.access import visible_ids
+from investigations.models import Investigation
 
 log = logging.getLogger(__name__)
 _set = PreparedDossier.set_state  # a row to its next state, with the reason
@@ -220,6 +223,14 @@ def dossier_open(*, prepared: PreparedDossier, by, link: bool = False):
         except FileNotFoundError:
             raise Http404 from None
     what = f"{prepared.get_kind_display()} {prepared.uuid}"
+    claim_pks = [claim_pk for _item, claim_pk in prepared.contents]
+    for investigation in Investigation.objects.filter(claims__pk__in=claim_pks).distinct():
+        security_event(
+            EventKind.DOWNLOAD,
+            actor=by,
+            investigation=investigation,
+            detail=f"prepared dossier {what} ({prepared.label})"[:500],
+        )
     custody_record_many(
         entries=[
             (item_pk, CustodyAction.DOWNLOADED, f"{what}, dossier of claim #{claim_pk}")

@@ -91,6 +91,8 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return redirect("claims:claim_detail", pk=pk)
     export.record_export(dossier, user=request.user, what=fmt.upper())
     response = HttpResponse(body, content_type=_DOSSIER_TYPES[fmt])
+    if fmt == "html":
+        response["Content-Security-Policy"] = export.html_policy(body.decode())
     return _attachment(response, name, inline=fmt in ("html", "pdf"))
 
 

@@ -43,6 +43,7 @@ from investigations.access import (
     role_required,
     scoped,
 )
+from investigations.audit import download_logged, export_logged
 from investigations.models import Role
 
 
@@ -63,7 +64,9 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.VIEWER)
 def evidence_list_csv(request: HttpRequest) -> StreamingHttpResponse:
-    filterset = selectors.evidence_list(list_params(request), request.user)
+    params = list_params(request)
+    filterset = selectors.evidence_list(params, request.user)
+    export_logged(request, what=_("evidence list as CSV"), params=params)
     columns = [
         "uuid",
         "id",
@@ -300,6 +303,11 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     # Only accepted types are ever stored, so the detected type is a safe one to name.
     media_type = item.media_type or "application/octet-stream"
     name = item.original_filename or f"evidence-{item.uuid}"
+    download_logged(
+        request,
+        what=_("original of evidence #%(pk)s (%(name)s)") % {"pk": item.pk, "name": name},
+        investigation=item.investigation,
+    )
     disposition = content_disposition_header(True, name)
     storage = item.file.storage
     if settings.EVIDENCE_DOWNLOAD_REDIRECT:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.verification import TwoFactorRequired, session_verified
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
 
 _CACHE = "_investigation_memberships"
@@ -30,6 +31,9 @@ class Place:
     name: str
     role: Role
     archived: bool
+    # It requires two-factor sign-in and this session has not passed it: it is listed (the
+    # person may go and set it up) but nothing in it is shown.
+    locked: bool = False
 
 
 def places_of(user) -> list[Place]:
@@ -51,19 +55,39 @@ def places_of(user) -> list[Place]:
                 "investigation__name",
                 "role",
                 "investigation__status",
+                "investigation__two_factor_required",
             )
         )
+        verified = session_verified(user)
         cached = [
-            Place(pk, slug, name, Role(role), status == InvestigationStatus.ARCHIVED)
-            for pk, slug, name, role, status in rows
+            Place(
+                pk,
+                slug,
+                name,
+                Role(role),
+                status == InvestigationStatus.ARCHIVED,
+                locked=two_factor and not verified,
+            )
+            for pk, slug, name, role, status, two_factor in rows
         ]
         setattr(user, _CACHE, cached)
     return cached
 
 
 def roles_of(user) -> dict[int, Role]:
-    """{investigation id: role} for the user's memberships; empty for anonymous users."""
-    return {place.id: place.role for place in places_of(user)}
+    """{investigation id: role} for the user's memberships that this session may open;
+    empty for anonymous users."""
+    return {place.id: place.role for place in places_of(user) if not place.locked}
+
+
+def ensure_unlocked(user, investigation_id: int) -> None:
+    """Turn the person away to two-factor sign-in if the investigation requires it."""
+    for place in places_of(user):
+        if place.id == investigation_id and place.locked:
+            raise TwoFactorRequired(
+                f"“{place.name}” requires two-factor sign-in: set it up (or type your code) "
+                "to open it."
+            )
 
 
 def forget_roles(user) -> None:
@@ -91,6 +115,7 @@ def require(user, investigation: Investigation, needed: Role = Role.VIEWER) -> R
     """The user's role in `investigation`: 404 for outsiders, 403 if it is not enough."""
     role = role_in(user, investigation.pk)
     if role is None:
+        ensure_unlocked(user, investigation.pk)
         raise Http404
     if not role.allows(needed):
         raise PermissionDenied(
@@ -106,7 +131,7 @@ def current_place(request) -> Place | None:
     """The investigation the user chose to work in (kept in the session), if still theirs;
     None for "all my investigations"."""
     chosen = request.session.get(SESSION_KEY)
-    return next((place for place in places_of(request.user) if place.id == chosen), None)
+    return next((p for p in places_of(request.user) if p.id == chosen and not p.locked), None)
 
 
 def current_investigation(request) -> Investigation | None:
@@ -152,7 +177,11 @@ def record_or_404(
 ):
     """The record if the user may see it (404 otherwise), and holds `needed` in its
     investigation (403 otherwise)."""
-    record = get_object_or_404(scoped(queryset, user, through=through), pk=pk)
+    try:
+        record = get_object_or_404(scoped(queryset, user, through=through), pk=pk)
+    except Http404:
+        _turn_away_if_locked(queryset, user, pk=pk, through=through)
+        raise
     investigation_id = getattr(record, f"{through}_id") if "__" not in through else None
     if investigation_id is None:
         owner = record
@@ -163,6 +192,20 @@ def record_or_404(
     if not role.allows(needed):
         raise PermissionDenied(f"Your role here ({role.label}) does not allow this.")
     return record
+
+
+def _turn_away_if_locked(queryset, user, *, pk: int, through: str) -> None:
+    # Only where a locked investigation is involved does this cost a query.
+    locked = [place.id for place in places_of(user) if place.locked]
+    if not locked:
+        return
+    found = (
+        queryset.filter(pk=pk, **{f"{through}__in": locked})
+        .values_list(f"{through}_id" if "__" not in through else through, flat=True)
+        .first()
+    )
+    if found is not None:
+        ensure_unlocked(user, found)
 
 
 def list_params(request):

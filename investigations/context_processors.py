@@ -13,6 +13,8 @@ def roles(request) -> dict:
     return {
         "may_add": bool(visible_ids(user, at_least=Role.RESEARCHER)),
         "may_review": bool(visible_ids(user, at_least=Role.REVIEWER)),
+        # Leads read their investigations' part of the security log.
+        "leads_somewhere": bool(visible_ids(user, at_least=Role.LEAD)),
         # The header's switcher: the user's investigations and the one they work in.
         "my_places": places_of(user),
         "current_place": current_place(request),

@@ -22,7 +22,7 @@ class InvestigationFilterSet(filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user=None, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         self.user = user if user is not None else getattr(request, "user", None)
-        choices = [(place.slug, place.name) for place in places_of(self.user)]
+        choices = [(p.slug, p.name) for p in places_of(self.user) if not p.locked]
         per_user(self.filters["investigation"], choices=choices)
 
     def in_investigation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -81,6 +81,12 @@ class Investigation(TimeStampedModel):
         choices=InvestigationStatus.choices,
         default=InvestigationStatus.ACTIVE,
     )
+    # Members must have signed in with two-factor sign-in to open it (set by a lead).
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=False,
+        help_text=_("Members open it only from a session signed in with two-factor sign-in."),
+    )
     # Who set it up; kept even if the account goes (an administrator's command has none).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from investigations.access import visible_ids
+from accounts.models import SecurityEvent
+from investigations.access import places_of, visible_ids
 from investigations.models import Investigation, InvestigationStatus, Role
 
 
@@ -45,3 +48,18 @@ def investigation_for_command(slug: str | None) -> Investigation:
             '(manage.py investigation create SLUG --name "NAME").'
         )
     raise CommandError("This instance has several investigations: name one with --investigation.")
+
+
+def security_log_of(user):
+    """The security log a user may read, and the investigations they may filter it by:
+    staff read all of it, a lead the entries of the investigations they lead."""
+    if user.is_staff or user.is_superuser:
+        rows = Investigation.objects.order_by("name").values_list("pk", "name")
+        return SecurityEvent.objects.all(), list(rows)
+    led = [place for place in places_of(user) if place.role == Role.LEAD and not place.locked]
+    if not led:
+        raise PermissionDenied(
+            _("The security log is for staff, and for leads of an investigation.")
+        )
+    events = SecurityEvent.objects.filter(investigation_id__in=[place.id for place in led])
+    return events, [(place.id, place.name) for place in led]

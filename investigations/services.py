@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import EventKind
+from accounts.services import security_event
 from core.services import created, deleted, model_update, validated_save
 from investigations.access import forget_roles
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
@@ -85,6 +87,13 @@ def membership_set(
     ).first()
     if membership is None:
         membership = Membership(investigation=investigation, user=user, role=role)
+        security_event(
+            EventKind.MEMBER_ADDED,
+            actor=by,
+            subject=user,
+            investigation=investigation,
+            detail=Role(role).label,
+        )
         return created(validated_save(membership), by=by)
     if membership.role == Role.LEAD and role != Role.LEAD and _leads(investigation) == 1:
         raise ValidationError(
@@ -95,6 +104,14 @@ def membership_set(
                     params={"user": user},
                 )
             }
+        )
+    if membership.role != role:
+        security_event(
+            EventKind.ROLE_CHANGED,
+            actor=by,
+            subject=user,
+            investigation=investigation,
+            detail=f"{Role(membership.role).label} → {Role(role).label}",
         )
     return model_update(instance=membership, data={"role": role}, allowed=("role",), by=by)
 
@@ -113,4 +130,34 @@ def membership_remove(*, investigation: Investigation, user: User, by: User | No
             code="last_lead",
             params={"user": user},
         )
+    security_event(
+        EventKind.MEMBER_REMOVED,
+        actor=by,
+        subject=user,
+        investigation=investigation,
+        detail=Role(membership.role).label,
+    )
     deleted(membership, by=by)
+
+
+@transaction.atomic
+def investigation_two_factor_set(
+    *, investigation: Investigation, required: bool, by: User | None, request=None
+) -> Investigation:
+    """Require two-factor sign-in of everyone who opens the investigation (a lead), or stop."""
+    _ensure_manager(investigation, by)
+    if investigation.two_factor_required != required:
+        security_event(
+            EventKind.TWO_FACTOR_POLICY,
+            request=request,
+            actor=by,
+            subject="",
+            investigation=investigation,
+            detail="required" if required else "no longer required",
+        )
+    return model_update(
+        instance=investigation,
+        data={"two_factor_required": required},
+        allowed=("two_factor_required",),
+        by=by,
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from investigations import services
-from investigations.access import SESSION_KEY, places_of, role_in
+from investigations.access import SESSION_KEY, ensure_unlocked, places_of, role_in
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
 
 
@@ -24,6 +24,8 @@ def investigation_switch(request: HttpRequest) -> HttpResponse:
     """Work in one investigation (lists and new records default to it), or in all."""
     slug = request.POST.get("investigation", "")
     place = next((p for p in places_of(request.user) if p.slug == slug), None)
+    if place is not None:
+        ensure_unlocked(request.user, place.id)
     if place is None:
         request.session.pop(SESSION_KEY, None)
         messages.info(request, _("Showing all your investigations."))
@@ -40,8 +42,8 @@ def investigation_switch(request: HttpRequest) -> HttpResponse:
 def investigation_list(request: HttpRequest) -> HttpResponse:
     """The user's investigations with their role; leads manage theirs from here."""
     mine = Investigation.objects.filter(memberships__user=request.user).order_by("name")
-    roles = {place.id: place.role for place in places_of(request.user)}
-    rows = [(investigation, roles[investigation.pk]) for investigation in mine]
+    places = {place.id: place for place in places_of(request.user)}
+    rows = [(investigation, places[investigation.pk]) for investigation in mine]
     return render(request, "investigations/investigation_list.html", {"rows": rows})
 
 
@@ -65,6 +67,7 @@ def _managed(request: HttpRequest, slug: str) -> Investigation:
         return investigation
     role = role_in(request.user, investigation.pk)
     if role is None:
+        ensure_unlocked(request.user, investigation.pk)
         raise Http404
     if not role.allows(Role.LEAD):
         raise PermissionDenied(_("Only a lead manages the members."))
@@ -107,6 +110,21 @@ def investigation_members(request: HttpRequest, slug: str) -> HttpResponse:
                         investigation=investigation, user=membership.user, by=request.user
                     )
                     messages.success(request, _("%(user)s removed.") % {"user": membership.user})
+                return redirect(request.path)
+            elif action in ("require_two_factor", "allow_without_two_factor"):
+                required = action == "require_two_factor"
+                services.investigation_two_factor_set(
+                    investigation=investigation, required=required, by=request.user, request=request
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Members now open it only after two-factor sign-in; "
+                        "those without it are asked to set it up."
+                    )
+                    if required
+                    else _("Two-factor sign-in is no longer required here."),
+                )
                 return redirect(request.path)
             elif action in ("archive", "reopen"):
                 archive = action == "archive"

@@ -1,4 +1,4 @@
-"""Dependencies point one way: core, investigations, then claims, then evidence, then the
+"""Dependencies point one way: core, accounts, investigations, then claims, then evidence, then the
 apps that span them, then the site. A module importing a layer above its own fails here."""
 
 import ast
@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. Apps on one row span the domain and do not import one another.
 LAYERS = [
     {"core"},
+    {"accounts"},
     {"investigations"},
     {"claims"},
     {"evidence"},

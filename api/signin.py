@@ -1,0 +1,57 @@
+"""POST /api/v1/token/: a personal token for a username and password (and a code where
+two-factor sign-in is on), throttled like every other sign-in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from accounts.models import EventKind
+from accounts.services import (
+    security_event,
+    two_factor_check,
+    two_factor_enabled,
+    two_factor_throttled,
+)
+
+
+class AuthToken(ObtainAuthToken):
+    """POST `username` and `password` (and `otp`, the code, for an account with two-factor
+    sign-in): the user's own token, with all of their memberships. Failures count towards
+    the same lockout as the sign-in page; a locked-out client gets 429 and when to retry."""
+
+    def post(self, request, *args, **kwargs):
+        http = request._request  # the lockout is kept on Django's request
+        username = str(request.data.get("username", ""))
+        user = authenticate(
+            request=http, username=username, password=str(request.data.get("password", ""))
+        )
+        if user is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]}
+            )
+        if two_factor_enabled(user):
+            code = str(request.data.get("otp", ""))
+            if not code:
+                raise exceptions.ValidationError(
+                    {"otp": [_("This account uses two-factor sign-in: send its code as otp.")]}
+                )
+            if (
+                two_factor_throttled(user)
+                or two_factor_check(user=user, code=code, request=http) is None
+            ):
+                raise exceptions.ValidationError(
+                    {"otp": [_("That code is not right, or was used already.")]}
+                )
+        token, made = Token.objects.get_or_create(user=user)
+        security_event(
+            EventKind.TOKEN_CREATED if made else EventKind.SIGN_IN,
+            request=http,
+            actor=user,
+            detail=_("personal API token from /api/v1/token/"),
+        )
+        return Response({"token": token.key})
