@@ -21,7 +21,7 @@ from assessment.filters import ClaimFilterSet
 from claims.models import Attribution, AttributionRole, Claim, Claimant, Denial, Verdict
 from core.dates import PartialDate, sort_key
 from evidence.models import EvidenceItem, EvidenceLink, Relation, ReviewStatus, Strength
-from investigations.access import scoped
+from investigations.access import scoped, scoped_or_404
 
 # Heaviest first: the order of the evidence cards on the claim page.
 STRONGEST_FIRST = Case(
@@ -65,7 +65,7 @@ def claim_detail(pk: int, user) -> Claim:
             ).order_by(STRONGEST_FIRST, "evidence__title", "evidence__uuid"),
         ),
     )
-    return get_object_or_404(scoped(queryset, user), pk=pk)
+    return scoped_or_404(queryset, user, pk=pk)
 
 
 @dataclass(frozen=True)

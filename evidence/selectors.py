@@ -18,13 +18,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from claims.models import Claim
 from evidence.filters import EvidenceFilterSet
 from evidence.intake import hamming
 from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
-from investigations.access import scoped
+from investigations.access import scoped, scoped_or_404
 from investigations.models import Role
 
 PICKER_LIMIT = 20
@@ -56,7 +55,7 @@ def evidence_detail(pk: int, user) -> EvidenceItem:
     ).prefetch_related(
         "links__claim", Prefetch("custody", CustodyEvent.objects.select_related("user"))
     )
-    return get_object_or_404(scoped(queryset, user), pk=pk)
+    return scoped_or_404(queryset, user, pk=pk)
 
 
 LOOKS_LIKE_BITS = 10  # of 64: pictures this close are near-copies (resized, recompressed)

@@ -148,6 +148,16 @@ def scoped(queryset, user, *, through: str = "investigation", at_least: Role = R
     return queryset.filter(**{f"{through}__in": visible_ids(user, at_least=at_least)})
 
 
+def scoped_or_404(queryset, user, *, pk: int, through: str = "investigation"):
+    """The record if the user may see it, else 404; a record of an investigation that
+    requires two-factor sign-in this session has not passed sends the person to it."""
+    try:
+        return get_object_or_404(scoped(queryset, user, through=through), pk=pk)
+    except Http404:
+        _turn_away_if_locked(queryset, user, pk=pk, through=through)
+        raise
+
+
 def require_membership(user, needed: Role = Role.VIEWER) -> None:
     """A page that works across investigations: the user must hold `needed` somewhere."""
     if not visible_ids(user, at_least=needed):
@@ -177,11 +187,7 @@ def record_or_404(
 ):
     """The record if the user may see it (404 otherwise), and holds `needed` in its
     investigation (403 otherwise)."""
-    try:
-        record = get_object_or_404(scoped(queryset, user, through=through), pk=pk)
-    except Http404:
-        _turn_away_if_locked(queryset, user, pk=pk, through=through)
-        raise
+    record = scoped_or_404(queryset, user, pk=pk, through=through)
     investigation_id = getattr(record, f"{through}_id") if "__" not in through else None
     if investigation_id is None:
         owner = record

@@ -21,6 +21,8 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A failed sign-in waits this long before it is answered (tests/accounts checks it).
+    settings.SIGN_IN_FAILURE_DELAY = 0
 
 
 @pytest.fixture

@@ -101,6 +101,25 @@ ROUTES = {
     "investigations:investigation_list": ("shared", None, {}),
     "investigations:investigation_switch": ("post", None, {}),
     "investigations:investigation_members": ("record", L, {"slug": "slug"}),
+    "security_log": ("list", L, {}),
+    "personal_token_revoke": ("post", None, {}),
+    "accounts:security": ("shared", None, {}),
+    "accounts:two_factor_setup": ("shared", None, {}),
+    "accounts:two_factor_qr": ("shared", None, {}),
+    "accounts:two_factor_verify": ("flow", None, {}),
+    "accounts:backup_codes_make": ("post", None, {}),
+    "accounts:two_factor_remove": ("post", None, {}),
+    "accounts:sign_out_everywhere": ("post", None, {}),
+    "accounts:password_change": ("shared", None, {}),
+    "accounts:password_reset": ("shared", None, {}),
+    "accounts:password_reset_done": ("shared", None, {}),
+    "accounts:password_reset_confirm": ("shared", None, {"uidb64": "=MQ", "token": "=x-y"}),
+    "accounts:password_reset_complete": ("shared", None, {}),
+    "accounts:lockouts": ("staff", None, {}),
+    "accounts:lockout_lift": ("staff", None, {}),
+    "accounts:user_security": ("staff", None, {"pk": "claim"}),
+    "oidc_authentication_init": ("off", None, {}),
+    "oidc_authentication_callback": ("off", None, {}),
 }
 
 
@@ -181,6 +200,10 @@ def _people(investigation):
 def _expected(kind: str, needed, who) -> set[int]:
     if kind == "staff":  # nobody here is staff
         return {403}
+    if kind == "flow":  # a step of signing in: shown, or sent on to the step it needs
+        return {200, 302}
+    if kind == "off":  # single sign-on, not configured here
+        return {404}
     if who == "nobody":
         # Refused before anything is looked up (403), or not found (404): never shown.
         return {405, 403} if kind == "post" else {200} if needed is None else {403, 404}
