@@ -43,13 +43,13 @@ PENDING_KEY = "pending_sign_in"
 PENDING_SECONDS = 5 * 60
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HttpRequest, default: str = "") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(settings.LOGIN_REDIRECT_URL) if ":" in settings.LOGIN_REDIRECT_URL else "/"
+    return default or settings.LOGIN_REDIRECT_URL
 
 
 def _with_next(name: str, request: HttpRequest) -> str:
@@ -163,6 +163,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     device = services.two_factor_pending_device(request.user)
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = _("The six digits the app shows now.")
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.two_factor_confirm(
@@ -175,12 +176,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "accounts/backup_codes.html",
-                {"codes": codes, "next": _next_url(request)},
+                {"codes": codes, "next": _next_url(request, reverse("accounts:security"))},
             )
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "secret": _base32(device), "next": _next_url(request)},
+        {
+            "form": form,
+            "secret": _base32(device),
+            "next": _next_url(request, reverse("accounts:security")),
+        },
     )
 
 
@@ -199,7 +204,10 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
     out = io.BytesIO()
     image.save(out)
     response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # An image: it runs and loads nothing.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

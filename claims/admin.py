@@ -48,6 +48,10 @@ def _claim_update(claim, data, *, by, expected_version):
 
 @admin.register(Claim)
 class ClaimAdmin(InvestigationScopedAdmin, ServiceAdmin):
+    class Media:
+        # The admin's own widths, from a style sheet: the pages allow no inline style.
+        css = {"all": ["css/admin.css"]}
+
     writes = ServiceSet(
         create=_claim_create, update=_claim_update, updatable=services.CLAIM_UPDATABLE
     )
@@ -93,7 +97,7 @@ class ClaimAdmin(InvestigationScopedAdmin, ServiceAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "statement":
             kwargs["widget"] = forms.TextInput(
-                attrs={"class": "vTextField", "style": "width: 40em; max-width: 100%"}
+                attrs={"class": "vTextField statement-field"}
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -66,19 +66,33 @@ def screenshot():
     return take
 
 
+def _is_policy_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def open_page(browser):
     """Pages in fresh browser contexts (separate logins), all closed when the test ends so
-    that no kept-alive connection reaches the live server after its test."""
-    contexts = []
+    that no kept-alive connection reaches the live server after its test.
+
+    Every page's console is watched: a Content-Security-Policy violation (an inline script
+    or style, an outside resource) fails the test that caused it."""
+    contexts, violations = [], []
 
     def new_page():
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: violations.append(f"{page.url}: {message.text}")
+            if _is_policy_violation(message.text)
+            else None,
+        )
         return page
 
     yield new_page
     for context in contexts:
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -32,7 +32,7 @@ def _log_in(open_page, live_server, username: str):
     assert "/accounts/login/" in page.url  # anonymous: sent to log in
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Dashboard").wait_for()
     return page
 
