@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -19,23 +20,43 @@ from accounts.services import (
 )
 
 
+class TokenRequest(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The code of the authenticator app, or a backup code (two-factor sign-in).",
+    )
+
+
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField()
+
+
 class AuthToken(ObtainAuthToken):
     """POST `username` and `password` (and `otp`, the code, for an account with two-factor
     sign-in): the user's own token, with all of their memberships. Failures count towards
     the same lockout as the sign-in page; a locked-out client gets 429 and when to retry."""
 
+    serializer_class = TokenRequest
+
+    @extend_schema(request=TokenRequest, responses={200: TokenResponse})
     def post(self, request, *args, **kwargs):
         http = request._request  # the lockout is kept on Django's request
-        username = str(request.data.get("username", ""))
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
         user = authenticate(
-            request=http, username=username, password=str(request.data.get("password", ""))
+            request=http,
+            username=given.validated_data["username"],
+            password=given.validated_data["password"],
         )
         if user is None:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]}
             )
         if two_factor_enabled(user):
-            code = str(request.data.get("otp", ""))
+            code = given.validated_data.get("otp", "")
             if not code:
                 raise exceptions.ValidationError(
                     {"otp": [_("This account uses two-factor sign-in: send its code as otp.")]}

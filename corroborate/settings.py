@@ -158,7 +158,12 @@ AXES_VERBOSE = False
 # Behind a proxy (DJANGO_BEHIND_TLS_PROXY), the client's address is the first of
 # X-Forwarded-For; otherwise the connection's.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
-SIGN_IN_FAILURE_DELAY = float(env_str("SIGN_IN_FAILURE_DELAY", "1") or 1)
+try:
+    SIGN_IN_FAILURE_DELAY = float(env_str("SIGN_IN_FAILURE_DELAY", "1") or 1)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"SIGN_IN_FAILURE_DELAY={env_str('SIGN_IN_FAILURE_DELAY')!r} is not a number of seconds."
+    ) from None
 
 # Single sign-on with OpenID Connect, on when OIDC_RP_CLIENT_ID is set (README, Security).
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")

@@ -123,3 +123,57 @@ def test_the_evidence_store_is_chosen_strictly():
     named = _manage("check", EVIDENCE_STORAGE="s3", S3_BUCKET="evidence",
                     S3_ENDPOINT_URL="http://127.0.0.1:9")  # fmt: skip
     assert named.returncode == 0, named.stderr
+
+
+def test_security_settings_come_from_the_environment():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, "
+        "int(s.AXES_COOLOFF_TIME.total_seconds()), s.SIGN_IN_FAILURE_DELAY, "
+        "s.SESSION_COOKIE_AGE, s.TWO_FACTOR_REQUIRED_FOR_STAFF, s.PASSWORD_SIGN_IN)",
+        SIGN_IN_FAILURE_LIMIT="7",
+        SIGN_IN_LOCKOUT_MINUTES="30",
+        SIGN_IN_FAILURE_DELAY="0.5",
+        SESSION_IDLE_MINUTES="20",
+        TWO_FACTOR_REQUIRED_FOR_STAFF="yes",
+    )
+    assert result.stdout.split()[-6:] == ["7", "1800", "0.5", "1200", "True", "True"], result.stderr
+
+
+def test_two_factor_is_required_of_staff_in_production_by_default():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED_FOR_STAFF)",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="corroborate.example",
+    )
+    assert result.stdout.split()[-1] == "True", result.stderr
+
+
+def test_single_sign_on_is_configured_strictly():
+    half = _manage("check", OIDC_RP_CLIENT_ID="corroborate")
+    assert half.returncode != 0
+    assert "Single sign-on needs OIDC_OP_AUTHORIZATION_ENDPOINT" in half.stderr
+    alone = _manage("check", PASSWORD_SIGN_IN="false")
+    assert alone.returncode != 0 and "PASSWORD_SIGN_IN=false needs single sign-on" in alone.stderr
+    full = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.AUTHENTICATION_BACKENDS)",
+        OIDC_RP_CLIENT_ID="corroborate",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://id.example/auth",
+        OIDC_OP_TOKEN_ENDPOINT="https://id.example/token",
+        OIDC_OP_USER_ENDPOINT="https://id.example/userinfo",
+        OIDC_OP_JWKS_ENDPOINT="https://id.example/jwks",
+        PASSWORD_SIGN_IN="false",
+    )
+    assert "accounts.oidc.OrganisationBackend" in full.stdout, full.stderr
+    assert "ModelBackend" not in full.stdout
+
+
+def test_a_bad_delay_stops_start_up():
+    result = _manage("check", SIGN_IN_FAILURE_DELAY="soon")
+    assert result.returncode != 0 and "SIGN_IN_FAILURE_DELAY='soon'" in result.stderr
