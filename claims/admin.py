@@ -96,9 +96,7 @@ class ClaimAdmin(InvestigationScopedAdmin, ServiceAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "statement":
-            kwargs["widget"] = forms.TextInput(
-                attrs={"class": "vTextField statement-field"}
-            )
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField statement-field"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("first made"), ordering="made_on")

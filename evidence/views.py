@@ -228,7 +228,9 @@ def evidence_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # A served file runs nothing, loads nothing, and is never framed.
-FILE_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+FILE_POLICY = (
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+)
 
 
 def _safe_headers(response, media_type: str) -> None:

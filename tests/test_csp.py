@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from investigations.models import Role
-from tests.factories import MembershipFactory, UserFactory, default_investigation
+from tests.factories import MembershipFactory, default_investigation
 from tests.investigations.test_permission_matrix import ROUTES, _url, records  # noqa: F401
 
 pytestmark = pytest.mark.django_db

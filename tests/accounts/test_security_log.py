@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import EventKind, SecurityEvent
 from accounts.services import security_event
+from api.models import ScopedToken
 from evidence.services import evidence_create
 from investigations import services as investigations
 from investigations.models import Role
@@ -47,9 +48,6 @@ def test_tokens_made_and_revoked(client, researcher):
     client.force_login(researcher)
     investigation = default_investigation()
     client.post(reverse("tokens"), {"name": "Importer", "investigation": investigation.pk})
-    token = researcher.scopedtoken_set.get() if hasattr(researcher, "scopedtoken_set") else None
-    from api.models import ScopedToken
-
     token = ScopedToken.objects.get(user=researcher)
     client.post(reverse("token_revoke", args=[token.pk]))
     made, revoked = SecurityEvent.objects.filter(
@@ -60,7 +58,7 @@ def test_tokens_made_and_revoked(client, researcher):
         researcher,
         investigation.pk,
     )
-    assert "“Importer”, read only" == made.detail and made.ip_address == "127.0.0.1"
+    assert made.detail == "“Importer”, read only" and made.ip_address == "127.0.0.1"
     assert (revoked.kind, revoked.detail) == (EventKind.TOKEN_REVOKED, "“Importer”")
 
 
@@ -122,7 +120,7 @@ def test_exports_and_downloads(client, researcher):
     pk = claim.investigation_id
     assert found == [
         (EventKind.DOWNLOAD, f"original of evidence #{item.pk} (column.png)", pk),
-        (EventKind.EXPORT, "JSON dossier of claim #%d" % claim.pk, pk),
+        (EventKind.EXPORT, f"JSON dossier of claim #{claim.pk}", pk),
         (EventKind.EXPORT, "claim list as CSV", pk),
         (EventKind.EXPORT, "evidence list as CSV", pk),
     ]
