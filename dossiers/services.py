@@ -84,8 +84,20 @@ def dossier_request(
             investigations=sorted({claim.investigation_id for claim in claims}),
             include_unreviewed=include_unreviewed,
         )
+        _security_logged(prepared, EventKind.EXPORT, by=by, what=_("asked for"))
         _enqueue(prepared)
     return prepared
+
+
+def _security_logged(prepared: PreparedDossier, kind: str, *, by, what: str) -> None:
+    """One entry per investigation the dossier draws on, so each lead sees their part."""
+    for investigation in Investigation.objects.filter(pk__in=prepared.investigations):
+        security_event(
+            kind,
+            actor=by,
+            investigation=investigation,
+            detail=f"{prepared.get_kind_display()} {prepared.uuid} {what}: {prepared.label}"[:500],
+        )
 
 
 def _enqueue(prepared: PreparedDossier) -> None:
@@ -223,14 +235,7 @@ def dossier_open(*, prepared: PreparedDossier, by, link: bool = False):
         except FileNotFoundError:
             raise Http404 from None
     what = f"{prepared.get_kind_display()} {prepared.uuid}"
-    claim_pks = [claim_pk for _item, claim_pk in prepared.contents]
-    for investigation in Investigation.objects.filter(claims__pk__in=claim_pks).distinct():
-        security_event(
-            EventKind.DOWNLOAD,
-            actor=by,
-            investigation=investigation,
-            detail=f"prepared dossier {what} ({prepared.label})"[:500],
-        )
+    _security_logged(prepared, EventKind.DOWNLOAD, by=by, what=_("downloaded"))
     custody_record_many(
         entries=[
             (item_pk, CustodyAction.DOWNLOADED, f"{what}, dossier of claim #{claim_pk}")

@@ -162,6 +162,9 @@ def require_membership(user, needed: Role = Role.VIEWER) -> None:
     """A page that works across investigations: the user must hold `needed` somewhere."""
     if not visible_ids(user, at_least=needed):
         if not visible_ids(user):
+            locked = [place for place in places_of(user) if place.locked]
+            if locked:
+                ensure_unlocked(user, locked[0].id)
             raise PermissionDenied(
                 "You are not a member of any investigation yet: ask a lead to add you."
             )

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 
 from accounts.models import EventKind, SecurityEvent
@@ -182,10 +183,11 @@ def test_the_log_page_runs_a_fixed_number_of_queries(client, superuser, django_a
         security_event(EventKind.EXPORT, detail=f"export {n}")
     client.force_login(superuser)
     client.get(reverse("security_log"))
-    # session, user, the investigations to filter by, the count, the page's ids, its rows,
-    # the memberships (header)
+    # session, user, the investigations to filter by, the count (and on PostgreSQL the
+    # planner's estimate), the page's ids, its rows, the memberships (header)
+    expected = 8 if connection.vendor == "postgresql" else 7
     for more in (0, 40):
         for n in range(more):
             security_event(EventKind.EXPORT, detail=f"more {n}")
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(expected):
             client.get(reverse("security_log"))

@@ -232,3 +232,14 @@ def test_the_token_endpoint_asks_for_the_code(client, rita, enrolled, settings):
     device = TOTPDevice.objects.get(user=rita)
     made = token(otp=_code(device, shift=1))  # the current code went on enrolment
     assert made.status_code == 200 and made.json()["token"] == Token.objects.get(user=rita).key
+
+
+def test_a_member_of_only_such_investigations_is_sent_to_enrol_not_refused(client):
+    secret = InvestigationFactory(slug="sources", name="Sources", two_factor_required=True)
+    nina = UserFactory(username="nina")
+    MembershipFactory(investigation=secret, user=nina, role=Role.VIEWER)
+    client.force_login(nina)
+    page = client.get("/claims/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/two-factor/")
+    switcher = client.get(reverse("accounts:security")).content.decode()
+    assert "Sources (needs two-factor sign-in)" in switcher

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import EventKind, SecurityEvent
 from claims.models import Claim
 from dossiers import export
 from dossiers.models import PreparedDossier
@@ -69,6 +70,13 @@ def test_a_big_pdf_is_asked_for_at_once_and_downloaded_when_ready(
     assert logged.count() == len(prepared.contents) > 0
     assert all(f"dossier of claim #{demo.pk}" in event.detail for event in logged)
     assert all(str(prepared.uuid) in event.detail for event in logged)
+    # The security log: the export when it was made, the download under its investigation.
+    security = SecurityEvent.objects.filter(actor=researcher).exclude(kind="sign_in").order_by("id")
+    assert [(e.kind, e.investigation_id) for e in security] == [
+        (EventKind.EXPORT, demo.investigation_id),
+        (EventKind.DOWNLOAD, demo.investigation_id),
+    ]
+    assert all(str(prepared.uuid) in event.detail for event in security)
     listed = client.get(reverse("claims:prepared_list")).content.decode()
     assert response.url in listed and "PDF dossier" in listed
 
