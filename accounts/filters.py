@@ -1,18 +1,30 @@
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EventKind, SecurityEvent
+from core.filters import ANY
+
+_DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class SecurityEventFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(label=_("Event"), choices=EventKind.choices)
-    account = filters.CharFilter(label=_("Account"), method="by_account")
-    investigation = filters.ChoiceFilter(
-        label=_("Investigation"), choices=[], method="in_investigation"
+    kind = filters.ChoiceFilter(label=_("Event"), choices=EventKind.choices, empty_label=ANY)
+    account = filters.CharFilter(
+        label=_("Account"),
+        method="by_account",
+        help_text=_("By it or about it, e.g. a name typed at a failed sign-in."),
     )
-    since = filters.DateFilter(label=_("From"), field_name="created", lookup_expr="date__gte")
-    until = filters.DateFilter(label=_("To"), field_name="created", lookup_expr="date__lte")
+    investigation = filters.ChoiceFilter(
+        label=_("Investigation"), choices=[], method="in_investigation", empty_label=ANY
+    )
+    since = filters.DateFilter(
+        label=_("From"), field_name="created", lookup_expr="date__gte", widget=_DATE
+    )
+    until = filters.DateFilter(
+        label=_("To"), field_name="created", lookup_expr="date__lte", widget=_DATE
+    )
 
     class Meta:
         model = SecurityEvent

@@ -3,6 +3,7 @@ security page, and staff's pages for lockouts and other accounts."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 import time
@@ -342,7 +343,7 @@ def staff_only(view):
 @staff_only
 def lockouts(request: HttpRequest) -> HttpResponse:
     """Names and addresses locked out now, with a button to lift each lockout."""
-    since = timezone.now() - (get_cool_off(request) or timezone.timedelta(days=36500))
+    since = timezone.now() - (get_cool_off(request) or datetime.timedelta(days=36500))
     rows = AccessAttempt.objects.filter(
         attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).order_by("-attempt_time")[:200]

@@ -50,6 +50,8 @@ def test_the_admin_and_the_api_pages_work_under_the_policy(open_page, live_serve
     page.get_by_text("Claim List").first.wait_for()
     page.goto(live_server.url + "/security/log/")
     page.get_by_role("heading", name="Security log").wait_for()
+    page.get_by_role("cell", name="Signed in").first.wait_for()
+    screenshot(page, "security-log")
     page.goto(f"{live_server.url}/claims/{claim.pk}/")
     page.locator(".balance, .empty").first.wait_for()
 
@@ -72,6 +74,7 @@ def test_setting_up_two_factor_sign_in_and_signing_in_with_it(open_page, live_se
     assert len(codes) == 10
     page.get_by_role("link", name="I have kept them: go on").click()
     page.get_by_text("Signing in takes your password and a code").wait_for()
+    screenshot(page, "security-page")
     page.get_by_role("button", name="Log out").click()
 
     page = _sign_in(open_page, live_server, "rita")
