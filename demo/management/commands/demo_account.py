@@ -15,7 +15,7 @@ USERNAME = "demo"
 class Command(BaseCommand):
     help = (
         "Create the local demo account (lead of the demo case, with admin access) if there "
-        "is none, and print how to log in."
+        "is none, and print how to sign in."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username=USERNAME).exists():
             self.stdout.write(
-                f"Log in at {url} as '{USERNAME}' with the password printed when the account "
+                f"Sign in at {url} as '{USERNAME}' with the password printed when the account "
                 f"was created (set a new one: python manage.py changepassword {USERNAME})."
             )
             return
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         membership_set(investigation=demo_investigation(), user=user, role=Role.LEAD, by=None)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the local demo account. Log in at {url}\n"
+                f"Created the local demo account. Sign in at {url}\n"
                 f"  username: {USERNAME}\n  password: {password}"
             )
         )
