@@ -191,3 +191,21 @@ def test_the_log_page_runs_a_fixed_number_of_queries(client, superuser, django_a
             security_event(EventKind.EXPORT, detail=f"more {n}")
         with django_assert_num_queries(expected):
             client.get(reverse("security_log"))
+
+
+def test_the_database_refuses_to_change_an_entry(superuser):
+    from django.db import DatabaseError, transaction
+
+    event = security_event(EventKind.SIGN_IN, actor=superuser, detail="password")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_securityevent SET detail = 'forged' WHERE id = %s", [event.pk]
+        )
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM accounts_securityevent WHERE id = %s", [event.pk])
+    assert SecurityEvent.objects.get(pk=event.pk).detail == "password"
+    # An account may still be deleted: its entries stay, naming it.
+    superuser.delete()
+    kept = SecurityEvent.objects.get(pk=event.pk)
+    assert (kept.actor, kept.actor_name) == (None, "admin")
