@@ -177,3 +177,19 @@ def test_single_sign_on_is_configured_strictly():
 def test_a_bad_delay_stops_start_up():
     result = _manage("check", SIGN_IN_FAILURE_DELAY="soon")
     assert result.returncode != 0 and "SIGN_IN_FAILURE_DELAY='soon'" in result.stderr
+
+
+def test_behind_a_proxy_the_lockout_counts_the_address_the_proxy_added():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; from django.test import RequestFactory;"
+        "from accounts.services import client_address;"
+        "r = RequestFactory().get('/', HTTP_X_FORWARDED_FOR='6.6.6.6, 203.0.113.9',"
+        " REMOTE_ADDR='10.0.0.1'); print(client_address(r))",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="corroborate.example",
+        DJANGO_BEHIND_TLS_PROXY="true",
+    )
+    assert result.stdout.split()[-1] == "203.0.113.9", result.stderr

@@ -159,3 +159,29 @@ def test_sign_ins_failures_and_the_lockout_are_logged(client, rita):
         SecurityEvent.objects.filter(kind=EventKind.SIGN_IN_FAILED).first().ip_address
         == "127.0.0.1"
     )
+
+
+def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_added(
+    client, rita, settings
+):
+    settings.ADDRESS_FROM_PROXY = True
+
+    def via_proxy(claimed: str, real: str):
+        return client.post(
+            "/accounts/login/",
+            {"username": f"name-{claimed}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"{claimed}, {real}",
+            REMOTE_ADDR="127.0.0.1",  # the proxy itself
+        )
+
+    for n in range(3):  # one client, claiming a new address each time
+        last = via_proxy(f"6.6.6.{n}", "198.51.100.7")
+    assert last.status_code == 429
+    other = client.post(
+        "/accounts/login/",
+        {"username": "rita", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert other.status_code == 302  # another client behind the same proxy is not locked
+    assert SecurityEvent.objects.filter(ip_address="198.51.100.7").count() >= 3
