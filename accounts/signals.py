@@ -57,8 +57,9 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
         detail="refused during a lockout" if locked else "wrong username or password",
     )
     # Each failure costs the one who made it a moment: guessing from one client is slowed
-    # before the lockout stops it.
-    if settings.SIGN_IN_FAILURE_DELAY > 0:
+    # before the lockout stops it (during the lockout, refusals are answered at once: the
+    # password was not even read, and a server thread is not kept waiting for nothing).
+    if settings.SIGN_IN_FAILURE_DELAY > 0 and not locked:
         time.sleep(settings.SIGN_IN_FAILURE_DELAY)
 
 

@@ -111,6 +111,11 @@ def test_each_failure_is_slowed(client, rita, settings, monkeypatch):
     assert waits == [0.75, 0.75]
     _web(client, "rita", PASSWORD)
     assert waits == [0.75, 0.75]  # a success is not slowed
+    client.post("/accounts/logout/")
+    for _ in range(3):  # the success started the count again; the third locks, and waits
+        _web(client, "rita", "wrong")
+    assert _web(client, "rita", "wrong").status_code == 429
+    assert waits == [0.75] * 5  # refused during the lockout: answered at once
 
 
 def test_staff_lift_a_lockout_on_the_lockouts_page(client, rita, superuser):
