@@ -159,9 +159,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (drawn here, not by any outside
     service), type a code to prove it works, then keep the backup codes shown once."""
-    if services.two_factor_enabled(request.user) and session_verified(request.user):
-        messages.info(request, _("Two-factor sign-in is on already."))
-        return redirect("accounts:security")
+    if services.two_factor_enabled(request.user):
+        if session_verified(request.user):
+            messages.info(request, _("Two-factor sign-in is on already."))
+            return redirect("accounts:security")
+        return _confirm_first(request)
     device = services.two_factor_pending_device(request.user)
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = _("The six digits the app shows now.")
@@ -213,8 +215,18 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _confirm_first(request: HttpRequest) -> HttpResponse:
+    """A session that has not passed two-factor sign-in (one opened before it was set up)
+    may not replace, renew or remove it: a code first."""
+    messages.warning(request, _("Type a code from your authenticator app first."))
+    back = urlencode({"next": reverse("accounts:security")})
+    return redirect(f"{reverse('accounts:two_factor_verify')}?{back}")
+
+
 @require_POST
 def backup_codes_make(request: HttpRequest) -> HttpResponse:
+    if not session_verified(request.user):
+        return _confirm_first(request)
     try:
         codes = services.backup_codes_make(user=request.user, request=request)
     except ValidationError as error:
@@ -230,6 +242,8 @@ def backup_codes_make(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    if services.two_factor_enabled(request.user) and not session_verified(request.user):
+        return _confirm_first(request)
     try:
         services.two_factor_remove(user=request.user, by=request.user, request=request)
     except PermissionDenied as error:

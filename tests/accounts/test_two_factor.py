@@ -35,6 +35,14 @@ def _enrol(client) -> list[str]:
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
 
 
+def _verified(client, user) -> None:
+    """Signed in, the session confirmed with a code (as after a real sign-in)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": _code(device, 1)})
+    assert response.status_code == 302
+
+
 @pytest.fixture
 def rita(db):
     return UserFactory(username="rita")
@@ -125,7 +133,7 @@ def test_repeated_wrong_codes_are_slowed(client, rita, enrolled):
 
 
 def test_new_backup_codes_replace_the_old(client, rita, enrolled):
-    client.force_login(rita)
+    _verified(client, rita)
     page = client.post(reverse("accounts:backup_codes_make"))
     fresh = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
     assert len(fresh) == 10 and not set(fresh) & set(enrolled)
@@ -134,7 +142,7 @@ def test_new_backup_codes_replace_the_old(client, rita, enrolled):
 
 
 def test_turning_it_off_and_staff_reset(client, rita, enrolled, superuser):
-    client.force_login(rita)
+    _verified(client, rita)
     client.post(reverse("accounts:two_factor_remove"))
     assert not two_factor_enabled(rita)
     assert SecurityEvent.objects.filter(kind=EventKind.TWO_FACTOR_REMOVED, actor=rita).exists()
@@ -243,3 +251,21 @@ def test_a_member_of_only_such_investigations_is_sent_to_enrol_not_refused(clien
     assert page.status_code == 302 and page["Location"].startswith("/accounts/two-factor/")
     switcher = client.get(reverse("accounts:security")).content.decode()
     assert "Sources (needs two-factor sign-in)" in switcher
+
+
+def test_a_session_from_before_the_set_up_must_type_a_code_to_change_it(client, rita):
+    older = type(client)()
+    older.post("/accounts/login/", {"username": "rita", "password": PASSWORD})
+    client.force_login(rita)
+    _enrol(client)  # on another browser
+    device = TOTPDevice.objects.get(user=rita)
+    for attempt in (
+        lambda: older.get(reverse("accounts:two_factor_setup")),
+        lambda: older.post(reverse("accounts:two_factor_remove")),
+        lambda: older.post(reverse("accounts:backup_codes_make")),
+    ):
+        response = attempt()
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
+    assert StaticToken.objects.filter(device__user=rita).count() == 10
