@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -80,8 +81,6 @@ def _ensure_self_or_staff(user, by) -> None:
 
 def sessions_of(user) -> list[Session]:
     """The user's sessions that have not expired, newest expiry first."""
-    from django.utils import timezone
-
     return list(
         Session.objects.filter(user_id=user.pk, expire_date__gt=timezone.now()).order_by(
             "-expire_date"
@@ -110,28 +109,24 @@ def sign_out_everywhere(*, user, by, request=None) -> int:
 # Lockouts ------------------------------------------------------------------------------
 
 
-def lockout_lift(*, username: str, by, request=None) -> int:
-    """Forget the failed sign-ins of `username` (staff), so that they may try again now."""
+def lockout_lift(*, by, username: str = "", ip_address: str = "", request=None) -> int:
+    """Forget the failed sign-ins of an account name, of an address, or of both (staff),
+    so that they may try again now; one log entry. Returns how many records went."""
     if by is not None and not (by.is_staff or by.is_superuser):
         raise PermissionDenied(_("Only staff may lift a lockout."))
     from axes.utils import reset
 
     with transaction.atomic():
-        count = reset(username=username)
-        security_event(EventKind.LOCKOUT_LIFTED, request=request, actor=by, subject=username)
-    return count
-
-
-def lockout_lift_address(*, ip_address: str, by, request=None) -> int:
-    """Forget the failed sign-ins from one address (staff)."""
-    if by is not None and not (by.is_staff or by.is_superuser):
-        raise PermissionDenied(_("Only staff may lift a lockout."))
-    from axes.utils import reset
-
-    with transaction.atomic():
-        count = reset(ip=ip_address)
+        # Each separately: axes' reset with both would forget only the rows having both.
+        count = (reset(username=username) if username else 0) + (
+            reset(ip=ip_address) if ip_address else 0
+        )
         security_event(
-            EventKind.LOCKOUT_LIFTED, request=request, actor=by, subject="", detail=ip_address
+            EventKind.LOCKOUT_LIFTED,
+            request=request,
+            actor=by,
+            subject=username,
+            detail=ip_address,
         )
     return count
 
@@ -221,15 +216,19 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
+def _devices(user) -> list:
+    """The user's confirmed devices: the authenticator app, then the backup codes."""
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+
+
 def two_factor_check(*, user, code: str, request=None):
     """The device that accepts `code` (an app code, or a backup code, used up here), or
     None. Failures are logged; each device slows down repeated wrong codes by itself."""
     code = _digits(code)
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
-    for device in devices:
+    for device in _devices(user):
         allowed, _why = device.verify_is_allowed()
         if not allowed:
             continue
@@ -250,8 +249,5 @@ def two_factor_check(*, user, code: str, request=None):
 
 def two_factor_throttled(user) -> bool:
     """Whether every device of the user is waiting out a run of wrong codes."""
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
+    devices = _devices(user)
     return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)

@@ -377,12 +377,12 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 def lockout_lift(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "")
     address = request.POST.get("ip_address", "")
-    if username:
-        services.lockout_lift(username=username, by=request.user, request=request)
-        messages.success(request, _("Lockout of “%(name)s” lifted.") % {"name": username})
-    if address:
-        services.lockout_lift_address(ip_address=address, by=request.user, request=request)
-        messages.success(request, _("Lockout of %(address)s lifted.") % {"address": address})
+    if username or address:
+        services.lockout_lift(
+            username=username, ip_address=address, by=request.user, request=request
+        )
+        what = " and ".join(part for part in (username and f"“{username}”", address) if part)
+        messages.success(request, _("Lockout of %(what)s lifted.") % {"what": what})
     return redirect("accounts:lockouts")
 
 

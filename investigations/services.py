@@ -146,7 +146,8 @@ def investigation_two_factor_set(
 ) -> Investigation:
     """Require two-factor sign-in of everyone who opens the investigation (a lead), or stop."""
     _ensure_manager(investigation, by)
-    if investigation.two_factor_required != required:
+    stored = Investigation.objects.select_for_update().get(pk=investigation.pk)
+    if stored.two_factor_required != required:
         security_event(
             EventKind.TWO_FACTOR_POLICY,
             request=request,
