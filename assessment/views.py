@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from assessment import selectors
 from assessment.balance import balance, flags
 from claims.models import AttributionRole
-from core import history
+from core import history, panels
 from core.csv_export import csv_response
 from core.links import absolute_url
 from core.pagination import paginate
 from evidence.models import Relation
 from evidence.services import can_review
-from investigations.access import can_edit, list_params, role_required
+from investigations.access import can_edit, list_params, list_query, role_required
 from investigations.audit import export_logged
 from investigations.models import Role
 
@@ -30,6 +30,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = selectors.claim_list(list_params(request), request.user)
     page = paginate(request, filterset.qs)
     context = {"filter": filterset, "page": page, "filtered": filterset.is_bound}
+    # What "Save this search" keeps: the filters as applied, the current investigation too.
+    context |= {"save_target": "claims", "save_query": list_query(request)}
     context["q"] = request.GET.get("q", "")  # marked in the statements shown
     if filterset.is_bound and (chosen := filterset.form.cleaned_data.get("claimant")):
         context["claimant"] = selectors.claimant_named(chosen)  # from a claimant's page
@@ -55,6 +57,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review(request.user, claim.investigation),
             "can_edit": can_edit(request.user, claim.investigation),
             "history": history.for_page(claim_id=pk)[:10],
+            "panels": panels.for_page("claim", request, claim),
             "dossier_formats": [
                 ("zip", "ZIP bundle"),
                 ("pdf", "PDF"),

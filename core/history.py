@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from django.db import models, transaction
 from django.utils import timezone, translation
 
+from core import notices
 from core.models import GENESIS_HASH, HistoryEntry, HistoryHead
 
 # The record pages a change can be shown on; each is a column of HistoryEntry.
@@ -64,10 +65,20 @@ class Column(NamedTuple):
     many: bool
 
 
+# The chain is written in one language whoever writes it, so that an entry reads the same
+# (and a field is found by its label, e.g. "Review status") whatever the writer's language.
+HISTORY_LANGUAGE = "en"
+
+
 @functools.lru_cache(maxsize=256)
-def _columns(model: type[models.Model], language: str | None) -> tuple[Column, ...]:
-    """What a snapshot of `model` holds, with its labels in the active language (computed
-    once: translating every label of every record is most of a bulk import's time)."""
+def _columns(model: type[models.Model]) -> tuple[Column, ...]:
+    """What a snapshot of `model` holds, with its labels (computed once: translating every
+    label of every record is most of a bulk import's time)."""
+    with translation.override(HISTORY_LANGUAGE):
+        return _columns_of(model)
+
+
+def _columns_of(model: type[models.Model]) -> tuple[Column, ...]:
     tracked = model.HISTORY
     skipped = _ALWAYS_SKIPPED | tracked.skip
     columns = []
@@ -104,7 +115,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's meaningful values, by field label, as JSON-friendly values; its declared
     many-to-many fields as sorted lists of names."""
     _tracked(instance)
-    columns = _columns(type(instance), translation.get_language())
+    columns = _columns(type(instance))
     return {column.label: _value(instance, column) for column in columns}
 
 
@@ -186,6 +197,7 @@ def _append(changes: list[tuple[models.Model, str, dict[str, Any]]], user) -> li
             head.seq, head.hash = entry.seq, entry.hash
         HistoryEntry.objects.bulk_create(entries, batch_size=500)
         head.save(update_fields=["seq", "hash"])
+        notices.announce(notices.HistoryAppended(tuple(entries)))
     return entries
 
 
@@ -251,6 +263,12 @@ def verify() -> Iterator[Problem]:
             f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}: "
             "entries were removed from the end",
         )
+
+
+def head_seq() -> int:
+    """The last entry's sequence number (0 before the first)."""
+    head = HistoryHead.objects.filter(pk=1).values_list("seq", flat=True).first()
+    return head or 0
 
 
 def head_hash() -> str:

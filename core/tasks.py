@@ -16,16 +16,21 @@ from kombu.exceptions import OperationalError
 log = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, unavailable: Callable[[str], None] | None = None) -> None:
-    """Send `task(*args)` after the commit. If the broker cannot be reached, `unavailable`
-    is called with the reason, so that the caller's record can say the work did not start."""
+def send(task, *args, unavailable: Callable[[str], None] | None = None, countdown: int = 0) -> None:
+    """Send `task(*args)` now (to start `countdown` seconds later, where there is a broker);
+    see enqueue()."""
+    try:
+        task.apply_async(args=args, countdown=countdown or None)
+    except OperationalError as error:
+        log.error("could not queue %s%r: %s", task.name, args, error)
+        if unavailable is not None:
+            unavailable(f"The task queue could not be reached ({error}). Try again later.")
 
-    def send() -> None:
-        try:
-            task.apply_async(args=args)
-        except OperationalError as error:
-            log.error("could not queue %s%r: %s", task.name, args, error)
-            if unavailable is not None:
-                unavailable(f"The task queue could not be reached ({error}). Try again later.")
 
-    transaction.on_commit(send)
+def enqueue(
+    task, *args, unavailable: Callable[[str], None] | None = None, countdown: int = 0
+) -> None:
+    """Send `task(*args)` after the commit (to start `countdown` seconds later, where there
+    is a broker). If the broker cannot be reached, `unavailable` is called with the reason,
+    so that the caller's record can say the work did not start."""
+    transaction.on_commit(lambda: send(task, *args, unavailable=unavailable, countdown=countdown))

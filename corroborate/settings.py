@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from core.env import env_bool, env_int, env_list, env_str
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "claims",
     "evidence",
     "assessment",
+    "teamwork.apps.TeamworkConfig",
     "dossiers",
     "imports",
     "api",
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "investigations.context_processors.roles",
+                "teamwork.context_processors.inbox",
             ],
         },
     },
@@ -346,6 +349,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 2 * 3600)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Notifications: changes to one record within this many minutes make one notification (and
+# one email); the daily digest goes out at this hour (UTC).
+NOTIFICATION_BURST_MINUTES = env_int("NOTIFICATION_BURST_MINUTES", 5)
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
+if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23.")
+if NOTIFICATION_BURST_MINUTES < 0:
+    raise ImproperlyConfigured("NOTIFICATION_BURST_MINUTES must be 0 or more.")
 # Run by `make scheduler` (exactly one per deployment).
 CELERY_BEAT_SCHEDULE = {
     "verify-evidence": {
@@ -355,6 +366,14 @@ CELERY_BEAT_SCHEDULE = {
     "remove-abandoned-uploads": {
         "task": "evidence.tasks.remove_abandoned_uploads",
         "schedule": 3600,
+    },
+    # Catches up with the history (watchers, saved-search alerts) when a message was lost;
+    # each change also queues this at once.
+    "fan-out-notifications": {"task": "teamwork.tasks.fan_out", "schedule": 60},
+    "mail-due-notifications": {"task": "teamwork.tasks.mail_due", "schedule": 300},
+    "mail-digests": {
+        "task": "teamwork.tasks.mail_digests",
+        "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
     },
     "remove-expired-dossiers": {
         "task": "dossiers.tasks.remove_expired",

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
     path("", include("investigations.urls")),
+    path("", include("teamwork.urls")),
 ]
 
 admin.site.site_header = "Corroborate administration"

@@ -18,6 +18,7 @@ from evidence.selectors import review_queue
 from investigations.access import role_required, scoped
 from investigations.models import Role
 from investigations.selectors import security_log_of
+from teamwork.selectors import assigned_to
 
 RECENT = 8
 
@@ -73,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "waiting": total_of(items.awaiting_review()),
             },
             "my_claims": claims.filter(created_by=request.user).order_by("-updated")[:RECENT],
+            "assigned": assigned_to(request.user, limit=RECENT),
             "my_evidence": items.filter(created_by=request.user).order_by("-updated")[:RECENT],
             # The reviewers' questions to me, with their notes.
             "needs_info": items.filter(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Claim, Claimant
-from core import history
+from core import history, notices
 from core.dates import PartialDate
 from core.services import (
     created,
@@ -601,9 +601,10 @@ def _decision_write(
         item.media_authenticity = authenticity
     item.reviewed_by, item.reviewed_at = reviewer, reviewed_at
     validated_save(item)
-    history.record(instance=item, user=by, before=before)
+    entry = history.record(instance=item, user=by, before=before)
     custody_record(item=item, action=CustodyAction.REVIEWED, by=by, detail=detail)
     claims_tally_refresh(claims_of_item(item))
+    notices.announce(notices.ReviewDecided(item, by, status, note, entry.seq if entry else None))
     return item
 
 

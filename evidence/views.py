@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import Claim
-from core import history
+from core import history, panels
 from core.csv_export import csv_response
 from core.forms import apply_validation_error
 from core.links import absolute_url
@@ -39,6 +39,7 @@ from investigations.access import (
     can_edit,
     current_investigation,
     list_params,
+    list_query,
     record_or_404,
     role_required,
     scoped,
@@ -58,7 +59,15 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/evidence_list.html",
-        {"filter": filterset, "page": page, "linked_claim": claim, "q": request.GET.get("q", "")},
+        {
+            "filter": filterset,
+            "page": page,
+            "linked_claim": claim,
+            "q": request.GET.get("q", ""),
+            # What "Save this search" keeps: the filters as applied.
+            "save_target": "evidence",
+            "save_query": list_query(request),
+        },
     )
 
 
@@ -128,6 +137,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "suggestions": suggestions(item),
             "metadata": metadata_rows(item),
             "history": history.for_page(evidence_id=pk)[:10],
+            "panels": panels.for_page("evidence", request, item),
             "supports": [link for link in links if link.relation == Relation.SUPPORTS],
             "contradicts": [link for link in links if link.relation == Relation.CONTRADICTS],
             "context": [link for link in links if link.relation == Relation.CONTEXT],

@@ -217,6 +217,14 @@ def _turn_away_if_locked(queryset, user, *, pk: int, through: str) -> None:
         ensure_unlocked(user, found)
 
 
+def list_query(request) -> str:
+    """The list's filters as applied (see list_params), as a query string without the page
+    number: what a saved search keeps."""
+    params = list_params(request)
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def list_params(request):
     """A list page's query, with the current investigation as its default filter."""
     params = request.GET.copy()

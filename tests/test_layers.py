@@ -15,6 +15,7 @@ LAYERS = [
     {"claims"},
     {"evidence"},
     {"assessment"},
+    {"teamwork"},
     {"dossiers", "imports", "api", "demo"},
     {"corroborate"},
 ]

@@ -1,0 +1,237 @@
+"""Reading the history for notifications: watchers hear of changes to what they watch,
+and saved searches with an alert hear of new records that match them.
+
+Runs in a task after each change (and on a schedule, to catch up after an outage). A
+watermark row says how far the history has been read; it is locked while a batch is read,
+so two workers never tell anyone twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, Subquery
+from django.http import QueryDict
+from django.utils import timezone
+
+from assessment.selectors import claim_list
+from core import history
+from core.models import HistoryEntry
+from evidence.selectors import evidence_list
+from investigations.access import forget_roles
+from teamwork.models import (
+    Alert,
+    FanOut,
+    Kind,
+    Mail,
+    Notification,
+    SavedSearch,
+    SearchTarget,
+    Watch,
+)
+from teamwork.services import (
+    _MAIL_FOR,
+    _mail_soon,
+    _still_members,
+    burst,
+    deliveries_of,
+    delivery_for,
+)
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+CREATED_MODELS = {
+    SearchTarget.CLAIMS: "claims.claim",
+    SearchTarget.EVIDENCE: "evidence.evidenceitem",
+}
+
+
+def describe_entry(entry: HistoryEntry) -> str:
+    """One line of what an entry did, for a notification: a comment's text, else what changed."""
+    if entry.model == "teamwork.comment":
+        old, new = entry.changes.get("Text", [None, None])
+        if entry.action == "deleted":
+            return f"deleted a comment: {old or ''}"[:500]
+        verb = "commented" if entry.action == "created" else "edited a comment"
+        return f"{verb}: {new or ''}"[:500]
+    record_type = entry.record_type.lower()
+    if entry.action == "changed":
+        return f"changed {', '.join(entry.changes)} of the {record_type}"[:500]
+    return f"{entry.action} {record_type} “{entry.object_repr}”"[:500]
+
+
+def fan_out() -> int:
+    """Tell watchers of the entries appended since the last run; returns how many entries
+    were read. Then run the saved searches' alerts if records were added."""
+    read, added = 0, False
+    while True:
+        with transaction.atomic():
+            mark = FanOut.objects.select_for_update().filter(pk=1).first()
+            if mark is None:
+                mark = FanOut.objects.create(pk=1, seq=0)
+            entries = list(HistoryEntry.objects.filter(seq__gt=mark.seq).order_by("seq")[:BATCH])
+            if not entries:
+                break
+            _tell_watchers(entries)
+            mark.seq = entries[-1].seq
+            mark.save(update_fields=["seq"])
+        read += len(entries)
+        added = added or any(
+            e.action == "created" and e.model in CREATED_MODELS.values() for e in entries
+        )
+        if len(entries) < BATCH:
+            break
+    if added:
+        run_alerts()
+    return read
+
+
+def _tell_watchers(entries: list[HistoryEntry]) -> None:
+    claims = {e.claim_id for e in entries if e.claim_id}
+    items = {e.evidence_id for e in entries if e.evidence_id}
+    if not claims and not items:
+        return
+    watches = list(
+        Watch.objects.filter(Q(claim_id__in=claims) | Q(evidence_id__in=items)).values_list(
+            "user_id", "investigation_id", "claim_id", "evidence_id"
+        )
+    )
+    members = _still_members((user, place) for user, place, _, _ in watches)
+    watchers: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for user, place, claim, item in watches:
+        if (user, place) in members:
+            key = ("claim", claim) if claim else ("evidence", item)
+            watchers[key].append((user, place))
+    # (recipient, page, record id) -> (investigation, entries), in order.
+    groups: dict[tuple[int, str, int], tuple[int, list[HistoryEntry]]] = {}
+    for entry in entries:
+        for page, record in (("claim", entry.claim_id), ("evidence", entry.evidence_id)):
+            for user, place in watchers.get((page, record), ()) if record else ():
+                if user != entry.user_id:
+                    groups.setdefault((user, page, record), (place, []))[1].append(entry)
+    if groups:
+        _fold_in(groups)
+
+
+def _fold_in(groups) -> None:
+    """Add each group's entries to the recipient's unread notification about the record
+    from the last few minutes, or make a new one."""
+    now = timezone.now()
+    recipients = {user for user, _, _ in groups}
+    recent = Notification.objects.filter(
+        recipient_id__in=recipients, read_at__isnull=True, updated__gte=now - burst()
+    ).filter(
+        Q(claim_id__in={r for _, p, r in groups if p == "claim"})
+        | Q(evidence_id__in={r for _, p, r in groups if p == "evidence"})
+    )
+    latest: dict[tuple[int, str, int], Notification] = {}
+    for notification in recent.order_by("updated"):
+        page = "claim" if notification.claim_id else "evidence"
+        latest[
+            (notification.recipient_id, page, notification.claim_id or notification.evidence_id)
+        ] = notification
+    actors = {e.user_id for _, entries in groups.values() for e in entries if e.user_id}
+    existing = set(get_user_model().objects.filter(pk__in=actors).values_list("pk", flat=True))
+    chosen = deliveries_of(recipients)
+    changed, made = [], []
+    for (user, page, record), (place, entries) in groups.items():
+        notification = latest.get((user, page, record))
+        if notification is not None:
+            entries = [e for e in entries if e.seq > (notification.last_seq or 0)]
+            if not entries:
+                continue
+            names = set(notification.others) | {e.username for e in entries}
+            notification.others = sorted(names - {notification.actor_name} - {""})
+            notification.count += len(entries)
+        else:
+            first = entries[0]
+            notification = Notification(
+                recipient_id=user,
+                kind=Kind.ACTIVITY,
+                investigation_id=place,
+                actor_id=first.user_id if first.user_id in existing else None,
+                actor_name=first.username,
+                others=sorted({e.username for e in entries} - {first.username, ""}),
+                count=len(entries),
+                mail=_MAIL_FOR[delivery_for(chosen, user, Kind.ACTIVITY)],
+                **{f"{page}_id": record},
+            )
+        notification.last_seq = entries[-1].seq
+        notification.excerpt = describe_entry(entries[-1])
+        notification.updated = now
+        (made if notification.pk is None else changed).append(notification)
+    Notification.objects.bulk_create(made)
+    Notification.objects.bulk_update(
+        changed, ["others", "count", "last_seq", "excerpt", "updated"], batch_size=500
+    )
+    _mail_soon(made, wait=burst())
+
+
+# Saved searches ---------------------------------------------------------------------------
+
+
+def _matching(search: SavedSearch, created_ids) -> int:
+    """How many of the new records match the search with its owner's permissions now
+    (none when its filters no longer hold for the owner)."""
+    owner = search.owner
+    forget_roles(owner)  # permissions of the moment, not of the object's past
+    select = claim_list if search.target == SearchTarget.CLAIMS else evidence_list
+    filterset = select(QueryDict(search.query), owner)
+    if filterset.is_bound and not filterset.is_valid():
+        return 0  # e.g. an investigation the owner no longer belongs to
+    matching = filterset.qs.filter(pk__in=created_ids).exclude(created_by=owner)
+    return matching.values("pk").count()
+
+
+def run_alerts() -> int:
+    """Tell the owners of saved searches with an alert of records added since the search
+    last ran that match it; returns how many were told."""
+    head = history.head_seq()
+    told = 0
+    searches = SavedSearch.objects.exclude(alert=Alert.OFF).filter(checked_seq__lt=head)
+    for search in searches.select_related("owner").iterator(chunk_size=200):
+        created = HistoryEntry.objects.filter(
+            seq__gt=search.checked_seq,
+            seq__lte=head,
+            action="created",
+            model=CREATED_MODELS[SearchTarget(search.target)],
+        ).values("object_id")
+        count = 0
+        if search.owner.is_active:
+            try:
+                count = _matching(search, Subquery(created))
+            except Exception:  # one broken search must not stop everyone's alerts
+                log.exception("saved search %s could not run", search.pk)
+        with transaction.atomic():
+            SavedSearch.objects.filter(pk=search.pk).update(checked_seq=head)
+            if count:
+                told += 1
+                _alert(search, count)
+    return told
+
+
+def _alert(search: SavedSearch, count: int) -> None:
+    now = timezone.now()
+    recent = (
+        Notification.objects.filter(search=search, read_at__isnull=True, updated__gte=now - burst())
+        .order_by("-updated")
+        .first()
+    )
+    if recent is not None:
+        recent.count += count
+        recent.updated = now
+        recent.save(update_fields=["count", "updated"])
+        return
+    mail = {Alert.IN_APP: Mail.NONE, Alert.EMAIL: Mail.DUE, Alert.DIGEST: Mail.DIGEST}
+    notification = Notification.objects.create(
+        recipient_id=search.owner_id,
+        kind=Kind.SEARCH,
+        search=search,
+        count=count,
+        updated=now,
+        mail=mail[Alert(search.alert)],
+    )
+    _mail_soon([notification], wait=None)
