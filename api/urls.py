@@ -17,6 +17,12 @@ from api.claims import (
 from api.evidence import EvidenceLinkViewSet, EvidenceViewSet
 from api.investigations import InvestigationViewSet
 from api.signin import AuthToken
+from api.teamwork import (
+    AssignmentViewSet,
+    CommentViewSet,
+    NotificationViewSet,
+    SavedSearchViewSet,
+)
 from api.uploads import UploadDetail, UploadList
 
 
@@ -40,6 +46,10 @@ router.register("attributions", AttributionViewSet)
 router.register("denials", DenialViewSet)
 router.register("evidence", EvidenceViewSet)
 router.register("links", EvidenceLinkViewSet)
+router.register("comments", CommentViewSet)
+router.register("assignments", AssignmentViewSet)
+router.register("notifications", NotificationViewSet)
+router.register("saved-searches", SavedSearchViewSet)
 
 urlpatterns = [
     path("token/", AuthToken.as_view(), name="api_token"),

@@ -23,6 +23,7 @@ from core import history
 from core.dates import PartialDate
 from core.links import absolute_url
 from evidence.models import EvidenceItem, ReviewStatus
+from teamwork.selectors import comments_for_dossier
 
 FORMAT = "corroborate-dossier"
 FORMAT_VERSION = 1
@@ -43,6 +44,8 @@ class Dossier:
     claim: Claim
     data: dict[str, Any]
     items: list[EvidenceItem] = field(default_factory=list)
+    # The JSON always carries the comments; the HTML and PDF show them only when asked.
+    show_comments: bool = False
 
     @property
     def file_stem(self) -> str:
@@ -243,7 +246,25 @@ def media_review(item: EvidenceItem) -> dict:
 # Building ----------------------------------------------------------------------------------
 
 
-def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) -> Dossier:
+def _comment(comment, uuids: dict[tuple[str, int], str]) -> dict:
+    on = ("claim", comment.claim_id) if comment.claim_id else ("evidence", comment.evidence_id)
+    return {
+        "on": on[0],
+        "record": uuids[on],
+        "author": comment.author.get_username(),
+        "text": comment.text,
+        "created_at": comment.created.isoformat(),
+        "edited_at": _iso(comment.edited),
+    }
+
+
+def build(
+    claim_pk: int,
+    *,
+    include_unreviewed: bool = False,
+    exported_by=None,
+    show_comments: bool = False,
+) -> Dossier:
     # The claim is found among those `exported_by` may see (all of them for the shell, None).
     """Assemble the dossier of a claim."""
     claim = claim_detail(claim_pk, exported_by)
@@ -256,6 +277,9 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
     claimants |= {d.claimant_id: d.claimant for d in claim.denials.all()}
     claimants |= {i.provider_id: i.provider for i in items if i.provider_id}
     entries = history.for_page(claim_id=claim.pk).order_by("seq")
+    uuids = {("claim", claim.pk): str(claim.uuid)}
+    uuids |= {("evidence", item.pk): str(item.uuid) for item in items}
+    comments = comments_for_dossier(claim, items)
     data = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -320,6 +344,8 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
             "weights": {"weak": 1, "moderate": 2, "strong": 3},
         },
         "flags": [flag.label for flag in flags(claim, links, weighed)],
+        # The claim's and its included evidence's comments, oldest first.
+        "comments": [_comment(comment, uuids) for comment in comments],
         "history": [_history_entry(entry) for entry in entries],
         "history_head": history.head_hash(),
         "claim_review": claim_review(claim),
@@ -329,4 +355,4 @@ def build(claim_pk: int, *, include_unreviewed: bool = False, exported_by=None) 
             if item.is_image_or_video and not item.is_awaiting_review
         ],
     }
-    return Dossier(claim=claim, data=data, items=items)
+    return Dossier(claim=claim, data=data, items=items, show_comments=show_comments)

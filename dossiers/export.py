@@ -57,6 +57,7 @@ def render_html(dossier: Dossier, *, for_pdf: bool = False) -> str:
         "dossiers/dossier.html",
         {
             "d": dossier.data,
+            "show_comments": dossier.show_comments,
             "evidence": evidence,
             "for_pdf": for_pdf,
             "cjk_font": Path(font).as_uri() if font else None,

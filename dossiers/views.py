@@ -72,7 +72,12 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                 label=claim.statement,
             )
             return redirect("claims:prepared_dossier", uuid=prepared.uuid)
-    dossier = build_dossier(pk, include_unreviewed=include, exported_by=request.user)
+    dossier = build_dossier(
+        pk,
+        include_unreviewed=include,
+        exported_by=request.user,
+        show_comments=request.GET.get("comments", "").lower() in ("1", "true", "yes", "on"),
+    )
     name = f"{dossier.file_stem}.{fmt}"
     if fmt == "zip":
         stream = export.stream_zip(

@@ -52,6 +52,15 @@ def comments_of(record: Record) -> list[Comment]:
     return comments
 
 
+def comments_for_dossier(claim: Claim, items: list[EvidenceItem]) -> list[Comment]:
+    """The comments on a claim and on the evidence items its dossier includes (one query)."""
+    return list(
+        Comment.objects.filter(Q(claim=claim) | Q(evidence__in=items))
+        .select_related("author")
+        .order_by("created", "pk")
+    )
+
+
 def assignees_of(record: Record) -> list[Assignment]:
     return list(Assignment.objects.filter(**_where(record)).select_related("user"))
 

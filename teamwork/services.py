@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim
 from core import history
-from core.services import created, deleted, validated_save
+from core.services import deleted, validated_save
 from core.tasks import enqueue
 from evidence.models import EvidenceItem, ReviewStatus
 from investigations.access import role_in
@@ -300,7 +300,7 @@ def comment_create(*, record: Record, by, text: str) -> Written:
     )
     validated_save(comment)
     comment.mentioned.set(mentioned)
-    entry = created(comment, by=by)
+    entry = history.record(instance=comment, user=by, before=None)
     _watch(by, record)
     notify(
         recipients=mentioned,
@@ -390,7 +390,7 @@ def assignment_add(*, record: Record, user, by) -> Assignment:
             {"user": _("%(name)s is already assigned to it.") % {"name": user}}, code="unique"
         )
     assignment = validated_save(Assignment(user=user, assigned_by=by, **where))
-    entry = created(assignment, by=by)
+    entry = history.record(instance=assignment, user=by, before=None)
     _watch(user, record)
     notify(
         recipients=[user],
