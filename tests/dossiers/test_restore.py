@@ -25,7 +25,8 @@ TANKS = "The three unmarked tanks seen in eastern Ukraine on 12 June 2014 came f
 def _wipe() -> None:
     """Empty the database, as on another instance (keeping users, groups and permissions)."""
     tables = ["teamwork_watch", "teamwork_notification", "teamwork_assignment",
-              "teamwork_comment_mentioned", "teamwork_comment", "evidence_custodyevent", "evidence_evidencelink", "evidence_evidenceitem",
+              "teamwork_comment_mentioned", "teamwork_comment",
+              "evidence_custodyevent", "evidence_evidencelink", "evidence_evidenceitem",
               "claims_attribution", "claims_denial", "claims_source", "claims_claim_tags",
               "claims_claim_related", "claims_importedfrom", "claims_pendingrelation",
               "claims_claim", "claims_tag", "claims_claimant", "corroborate_historyentry",

@@ -5,6 +5,7 @@ missing from ROUTES fails the test, so a new view cannot be forgotten."""
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from claims import services as claims
 from dossiers.services import dossier_request
@@ -12,6 +13,8 @@ from evidence import services as evidence
 from evidence.resumable import upload_create
 from imports.web import import_request
 from investigations.models import Investigation, Role
+from teamwork import services as teamwork
+from teamwork.models import Notification
 from tests import files
 from tests.factories import ClaimantFactory, MembershipFactory, TagFactory, UserFactory
 
@@ -118,6 +121,35 @@ ROUTES = {
     "accounts:lockouts": ("staff", None, {}),
     "accounts:lockout_lift": ("staff", None, {}),
     "accounts:user_security": ("staff", None, {"pk": "claim"}),
+    "teamwork:claim_comment": ("post", None, {"pk": "claim"}),
+    "teamwork:evidence_comment": ("post", None, {"pk": "item"}),
+    "teamwork:comment_update": ("author", V, {"pk": "comment"}),
+    "teamwork:comment_delete": ("author", V, {"pk": "comment"}),
+    "teamwork:claim_assign": ("post", None, {"pk": "claim"}),
+    "teamwork:evidence_assign": ("post", None, {"pk": "item"}),
+    "teamwork:assignment_remove": ("post", None, {"pk": "assignment"}),
+    "teamwork:claim_watch": ("post", None, {"pk": "claim"}),
+    "teamwork:evidence_watch": ("post", None, {"pk": "item"}),
+    "teamwork:inbox": ("shared", None, {}),
+    "teamwork:notification_settings": ("shared", None, {}),
+    "teamwork:notifications_read_all": ("post", None, {}),
+    "teamwork:notification_open": ("mine", V, {"pk": "notification"}),
+    "teamwork:notification_read": ("post", None, {"pk": "notification"}),
+    "teamwork:saved_search_list": ("shared", None, {}),
+    "teamwork:saved_search_create": ("post", None, {}),
+    "teamwork:saved_search_update": ("mine", V, {"pk": "search"}),
+    "teamwork:saved_search_delete": ("post", None, {"pk": "search"}),
+    "teamwork:activity": ("record", V, {"slug": "slug"}),
+    "comment-list": ("list", V, {}),
+    "comment-detail": ("record", V, {"pk": "comment"}),
+    "assignment-list": ("list", V, {}),
+    "assignment-detail": ("record", V, {"pk": "assignment"}),
+    "notification-list": ("shared", None, {}),
+    "notification-detail": ("mine", V, {"pk": "notification"}),
+    "notification-read": ("post", None, {"pk": "notification"}),
+    "notification-read-all": ("post", None, {}),
+    "savedsearch-list": ("shared", None, {}),
+    "savedsearch-detail": ("mine", V, {"pk": "search"}),
     "oidc_authentication_init": ("off", None, {}),
     "oidc_authentication_callback": ("off", None, {}),
 }
@@ -164,7 +196,16 @@ def records(investigation, researcher, tmp_path, django_capture_on_commit_callba
     web_import = import_request(text="statement\nX.\n", investigation=investigation, rows=1,
                                 by=researcher)  # fmt: skip
     upload = upload_create(by=researcher, investigation=investigation, length=10)
+    comment = teamwork.comment_create(record=claim, by=researcher, text="Checked.").comment
+    assignment = teamwork.assignment_add(record=claim, user=researcher, by=researcher)
+    notification = Notification.objects.create(
+        recipient=researcher, kind="mention", claim=claim, investigation=investigation,
+        updated=timezone.now(),
+    )  # fmt: skip
+    search = teamwork.saved_search_create(owner=researcher, name="Mine", target="claims", query="")
     return {
+        "comment": comment.pk, "assignment": assignment.pk, "notification": notification.pk,
+        "search": search.pk,
         "upload": str(upload.uuid),
         "web_import": str(web_import.uuid),
         "prepared": str(prepared.uuid), "claim": claim.pk, "claimant": claimant.pk,
@@ -204,6 +245,8 @@ def _expected(kind: str, needed, who) -> set[int]:
         return {200, 302}
     if kind == "off":  # single sign-on, not configured here
         return {404}
+    if kind == "author" and who != "nobody":  # the researcher's own comment
+        return {404} if who == "outsider" else {403}
     if who == "nobody":
         # Refused before anything is looked up (403), or not found (404): never shown.
         return {405, 403} if kind == "post" else {200} if needed is None else {403, 404}

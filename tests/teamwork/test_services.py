@@ -335,7 +335,7 @@ def test_the_digest_leaves_out_what_the_reader_may_no_longer_see(member, investi
 
 
 def test_a_lost_message_is_caught_up_by_the_sweep(member, mailoutbox):
-    alice, bob = member("alice"), member("bob")
+    alice, _bob = member("alice"), member("bob")
     services.comment_create(record=ClaimFactory(), by=alice, text="@bob")  # never committed
     assert Notification.objects.get().mail == Mail.DUE
     assert mail.mail_due() == 0  # too recent: its own message may still come
