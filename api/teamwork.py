@@ -134,6 +134,7 @@ class AssignmentSerializer(_OnRecord, serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "claim", "evidence", "user", "assigned_by", "created"]
         read_only_fields = ["id", "created"]
+        validators = []  # the service says "already assigned", naming the person
 
     def to_representation(self, assignment):
         data = super().to_representation(assignment)

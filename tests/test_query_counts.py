@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.services import custody_record
+from teamwork import services as teamwork
+from teamwork.models import Notification
 from tests.factories import (
     AttributionFactory,
     ClaimantFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     DenialFactory,
     EvidenceItemFactory,
     EvidenceLinkFactory,
+    MembershipFactory,
     SourceFactory,
     TagFactory,
 )
@@ -51,6 +54,15 @@ def _grow_claim(claim, n: int) -> None:
         EvidenceLinkFactory(claim=claim, evidence__provider=claimant)
         claim.tags.add(TagFactory())
         claim.related.add(ClaimFactory())
+
+
+def _discuss(record, n: int) -> None:
+    """n members each comment (mentioning rita, then editing), take it on and watch it."""
+    for _ in range(n):
+        someone = MembershipFactory().user
+        comment = teamwork.comment_create(record=record, by=someone, text="@rita look").comment
+        teamwork.comment_update(comment=comment, by=someone, text="@rita look again")
+        teamwork.assignment_add(record=record, user=someone, by=someone)
 
 
 def _grow_claimant(claimant, n: int) -> None:
@@ -110,14 +122,18 @@ def test_claim_list_filtered(logged_in, django_assert_max_num_queries):
 
 def test_claim_detail_and_timeline(logged_in, django_assert_max_num_queries):
     claim = ClaimFactory()
+
+    def grow(n):
+        _grow_claim(claim, n)
+        _discuss(claim, n)
+
     # session, user, permissions (2), claim, tags, sources, attributions, denials, related,
-    # links, history
-    for name in ("claims:claim_detail", "claims:claim_timeline"):
+    # links, history, unread notifications; the page's panels: assignees, watching,
+    # comments, their earlier texts, the members to mention
+    for name, budget in (("claims:claim_detail", 18), ("claims:claim_timeline", 13)):
         url = reverse(name, args=[claim.pk])
         claim.attributions.all().delete()
-        _same_count(
-            logged_in, url, lambda n: _grow_claim(claim, n), 12, django_assert_max_num_queries
-        )
+        _same_count(logged_in, url, grow, budget, django_assert_max_num_queries)
 
 
 def test_claim_edit_form(logged_in, django_assert_max_num_queries):
@@ -167,11 +183,13 @@ def test_evidence_detail(logged_in, researcher, django_assert_max_num_queries):
             _grow_item(item, 1)
             custody_record(item=item, action="downloaded", by=researcher)
             EvidenceItemFactory(phash=0x0F0F ^ (1 << (i % 8)))  # a near-copy
+        _discuss(item, n)
 
     # session, user, permissions (2), item, links with claims, custody with users,
-    # perceptual hashes, the near-copies, history
+    # perceptual hashes, the near-copies, history, unread notifications; the page's
+    # panels: assignees, watching, comments, their earlier texts, the members to mention
     url = reverse("evidence:evidence_detail", args=[item.pk])
-    _same_count(logged_in, url, grow, 11, django_assert_max_num_queries)
+    _same_count(logged_in, url, grow, 17, django_assert_max_num_queries)
 
 
 def test_link_picker(logged_in, django_assert_max_num_queries):
@@ -195,3 +213,34 @@ def test_dashboard(logged_in, researcher, django_assert_max_num_queries):
     # planner's estimate each), my claims, my evidence, my items that need information,
     # awaiting review, recently changed
     _same_count(logged_in, reverse("dashboard"), grow, 15, django_assert_max_num_queries)
+
+
+def test_inbox(logged_in, researcher, django_assert_max_num_queries):
+    from teamwork import services as notes
+
+    def grow(n):
+        for _ in range(n):
+            someone = MembershipFactory().user
+            claim, item = ClaimFactory(), EvidenceItemFactory()
+            teamwork.comment_create(record=claim, by=someone, text="@rita")
+            teamwork.assignment_add(record=item, user=researcher, by=someone)
+            search = notes.saved_search_create(
+                owner=researcher, name=f"s{someone.pk}", target="claims", query=""
+            )
+            Notification.objects.create(
+                recipient=researcher, kind="search", search=search, updated=timezone.now()
+            )
+
+    # session, user, permissions (2), unread count, the page's total (on PostgreSQL a
+    # capped count and the estimate), its ids, its rows with records and searches
+    _same_count(logged_in, reverse("teamwork:inbox"), grow, 10, django_assert_max_num_queries)
+
+
+def test_activity_page(logged_in, researcher, investigation, django_assert_max_num_queries):
+    def grow(n):
+        for _ in range(n):
+            claim = ClaimFactory()
+            teamwork.comment_create(record=claim, by=researcher, text="note")
+
+    url = reverse("teamwork:activity", args=[investigation.slug])
+    _same_count(logged_in, url, grow, 10, django_assert_max_num_queries)
