@@ -219,7 +219,84 @@ function enhanceResumableUploads() {
   });
 }
 
+// @mentions: after an @ in a comment, suggest the investigation's members (from the
+// page's <datalist id="mention-members">); arrows choose, Enter or Tab takes, Escape closes.
+function enhanceMentions() {
+  var source = document.getElementById("mention-members");
+  if (!source) return;
+  var members = Array.prototype.map.call(source.options, function (o) {
+    return { name: o.value, label: o.textContent };
+  });
+  document.querySelectorAll("textarea[data-mentions]").forEach(function (area, n) {
+    var list = document.createElement("ul");
+    list.className = "mention-suggestions";
+    list.id = "mention-suggestions-" + n;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Members to mention");
+    list.hidden = true;
+    area.insertAdjacentElement("afterend", list);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-controls", list.id);
+    var active = 0, shown = [];
+
+    function typed() {
+      var before = area.value.slice(0, area.selectionStart);
+      var match = /(^|[^\w@.+-])@([\w.+-]*)$/u.exec(before);
+      return match ? match[2] : null;
+    }
+    function close() { list.hidden = true; shown = []; area.removeAttribute("aria-activedescendant"); }
+    function render() {
+      list.innerHTML = "";
+      shown.forEach(function (member, i) {
+        var item = document.createElement("li");
+        item.id = list.id + "-" + i;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", String(i === active));
+        item.textContent = "@" + member.name + (member.label !== member.name ? " (" + member.label + ")" : "");
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); take(member); });
+        list.appendChild(item);
+      });
+      list.hidden = shown.length === 0;
+      if (shown.length) area.setAttribute("aria-activedescendant", list.id + "-" + active);
+    }
+    function take(member) {
+      var start = area.selectionStart;
+      var before = area.value.slice(0, start).replace(/@[\w.+-]*$/u, "@" + member.name + " ");
+      area.value = before + area.value.slice(start);
+      area.selectionStart = area.selectionEnd = before.length;
+      close();
+      area.focus();
+    }
+    area.addEventListener("input", function () {
+      var prefix = typed();
+      if (prefix === null) return close();
+      var folded = prefix.toLocaleLowerCase();
+      shown = members.filter(function (m) {
+        return m.name.toLocaleLowerCase().indexOf(folded) === 0 ||
+          m.label.toLocaleLowerCase().indexOf(folded) !== -1;
+      }).slice(0, 8);
+      active = 0;
+      render();
+    });
+    area.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        active = (active + (event.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
+        render();
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        take(shown[active]);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    area.addEventListener("blur", close);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  enhanceMentions();
   enhanceResumableUploads();
   watchBackgroundWork();
   enhanceAutosubmit();
