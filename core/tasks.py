@@ -20,7 +20,7 @@ def send(task, *args, unavailable: Callable[[str], None] | None = None, countdow
     """Send `task(*args)` now (to start `countdown` seconds later, where there is a broker);
     see enqueue()."""
     try:
-        task.apply_async(args=args, countdown=countdown or None)
+        task.apply_async(args=args, **({"countdown": countdown} if countdown else {}))
     except OperationalError as error:
         log.error("could not queue %s%r: %s", task.name, args, error)
         if unavailable is not None:

@@ -41,6 +41,8 @@ _LOCAL = {
     "exported_by",
     "history",
     "history_head",
+    # The team's discussion, by accounts of the exporting instance: not restored.
+    "comments",
     "created_at",
     "updated_at",
     "created_by",

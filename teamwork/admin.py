@@ -1,12 +1,14 @@
-"""Comments and the rest are written on the record pages and the API (through the
-services); the admin shows them, read-only, for staff."""
+"""Comments and assignments are written on the record pages and the API (through the
+services); the admin shows them read-only, within the staff member's investigations.
+Notifications and saved searches are personal: they are not in the admin."""
 
 from django.contrib import admin
 
-from teamwork.models import Assignment, Comment, Notification, SavedSearch
+from investigations.admin_scope import InvestigationScopedAdmin
+from teamwork.models import Assignment, Comment
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(InvestigationScopedAdmin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -21,7 +23,6 @@ class ReadOnly(admin.ModelAdmin):
 class CommentAdmin(ReadOnly):
     list_display = ["created", "author", "claim", "evidence", "investigation"]
     list_select_related = ["author", "claim", "evidence", "investigation"]
-    list_filter = ["investigation"]
     search_fields = ["text"]
     fields = ["investigation", "claim", "evidence", "author", "text", "created", "edited"]
 
@@ -29,17 +30,4 @@ class CommentAdmin(ReadOnly):
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnly):
     list_display = ["user", "claim", "evidence", "assigned_by", "created"]
-    list_select_related = ["user", "claim", "evidence", "assigned_by"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnly):
-    list_display = ["updated", "recipient", "kind", "count", "read_at", "mail"]
-    list_select_related = ["recipient"]
-    list_filter = ["kind", "mail"]
-
-
-@admin.register(SavedSearch)
-class SavedSearchAdmin(ReadOnly):
-    list_display = ["name", "owner", "target", "alert"]
-    list_select_related = ["owner"]
+    list_select_related = ["user", "claim", "evidence", "assigned_by", "investigation"]

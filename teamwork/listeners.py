@@ -34,6 +34,7 @@ def _fan_out_after_commit() -> None:
     def send() -> None:
         send_task(tasks.fan_out)
 
+    send.notification_fan_out = True  # tests tell it from the work they are about
     connection._teamwork_fan_out = send
     transaction.on_commit(send)
 

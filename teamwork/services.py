@@ -456,7 +456,7 @@ def _saved_search_check(search: SavedSearch) -> None:
 
 @transaction.atomic
 def saved_search_create(
-    *, owner, name: str, target: str, query: str, alert: str = Alert.OFF
+    *, owner, name: str, target: str, query: str = "", alert: str = Alert.OFF
 ) -> SavedSearch:
     """Keep a filtered list under a name; alerts start with the records added from now on."""
     search = SavedSearch(

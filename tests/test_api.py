@@ -259,7 +259,8 @@ def test_a_token_is_issued_for_a_username_and_password(api, researcher):
 def test_the_api_root_lists_every_endpoint(api, researcher):
     listed = _as(api, researcher).get("/api/v1/").json()
     assert set(listed) == {"investigations", "claims", "claimants", "tags", "sources",
-                           "attributions", "denials", "evidence", "links"}  # fmt: skip
+                           "attributions", "denials", "evidence", "links", "comments",
+                           "assignments", "notifications", "saved-searches"}  # fmt: skip
     assert listed["claims"].endswith("/api/v1/claims/")
     page = api.get("/api/v1/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and "/api/v1/evidence/" in page.content.decode()

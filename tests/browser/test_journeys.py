@@ -118,7 +118,7 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     # Filter the list down to this claim; the filter lives in the URL.
     _nav(page, "Claims")
     assert page.get_by_text("An unrelated claim").is_visible()
-    page.get_by_label("Search").fill("НЕМАРКИРОВАННЫХ")
+    page.get_by_label("Search", exact=True).fill("НЕМАРКИРОВАННЫХ")
     page.get_by_label("Denied").select_option("yes")
     page.get_by_label("Has contradicting evidence").select_option("yes")
     page.get_by_role("button", name="Filter").click()

@@ -250,3 +250,18 @@ def test_watching_from_the_page_brings_changes(client, alice, member):
     claim_update(claim=claim, data={"details": "new"}, by=bob)
     fanout.fan_out()
     assert Notification.objects.get(recipient=alice).kind == "activity"
+
+
+def test_the_admin_shows_staff_only_the_comments_of_their_investigations(client, member, elsewhere):
+    from django.contrib.auth.models import Permission
+
+    staff = member("stan")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    eve = elsewhere.memberships.get().user
+    services.comment_create(record=ClaimFactory(), by=staff, text="ours")
+    services.comment_create(record=ClaimFactory(investigation=elsewhere), by=eve, text="theirs")
+    client.force_login(staff)
+    page = client.get("/admin/teamwork/comment/").content.decode()
+    assert "stan" in page and "eve" not in page
