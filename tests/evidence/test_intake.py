@@ -16,8 +16,8 @@ from evidence.models import CustodyEvent, EvidenceItem, Processing
 from evidence.selectors import evidence_looks_like, suggestions
 from evidence.services import DuplicateEvidence, evidence_create, evidence_suggestion_accept
 from tests import files
-from tests.queued import work
 from tests.factories import default_investigation
+from tests.queued import work
 
 pytestmark = pytest.mark.django_db
 

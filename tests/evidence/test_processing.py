@@ -16,9 +16,9 @@ from evidence.models import CustodyEvent, EvidenceItem, Processing
 from evidence.services import evidence_create, evidence_file_process
 from investigations.models import Role
 from tests import files
-from tests.queued import work
 from tests.brokers import unreachable_broker
 from tests.factories import MembershipFactory, UserFactory, default_investigation
+from tests.queued import work
 
 pytestmark = pytest.mark.django_db
 
