@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from claims.models import Claim
+from core.forms import apply_validation_error
 from core.pagination import paginate
 from core.panels import Panel
 from evidence.models import EvidenceItem
@@ -44,11 +45,8 @@ def _record_url(record) -> str:
 
 
 def _error_text(error: ValidationError) -> str:
-    return " ".join(
-        m
-        for messages_ in getattr(error, "message_dict", {"": error.messages}).values()
-        for m in messages_
-    )
+    """A service's refusal as one message (for a page that redirects back)."""
+    return " ".join(error.messages)
 
 
 def _said_of_missing(request: HttpRequest, written: services.Written, record) -> None:
@@ -79,7 +77,7 @@ def comment_create(request: HttpRequest, page: str, pk: int) -> HttpResponse:
                 record=record, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            form.add_error("text", _error_text(error))
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Comment added."))
             _said_of_missing(request, written, record)
@@ -116,7 +114,7 @@ def comment_update(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=comment, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            form.add_error("text", _error_text(error))
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("Comment changed; the earlier text is kept in its history.")
@@ -305,7 +303,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
                 alert=form.cleaned_data["alert"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Search “%(name)s” saved.") % {"name": search.name})
             return redirect(selectors.search_url(search))
@@ -327,7 +325,7 @@ def saved_search_update(request: HttpRequest, pk: int) -> HttpResponse:
                 data={"name": form.cleaned_data["name"], "alert": form.cleaned_data["alert"]},
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Search “%(name)s” changed.") % {"name": search.name})
             return redirect("teamwork:saved_search_list")

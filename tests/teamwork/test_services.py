@@ -411,3 +411,21 @@ def test_saved_search_names_are_unique_per_owner(member):
     with pytest.raises(ValidationError):
         services.saved_search_create(owner=bob, name="Tanks", target="claims", query="")
     assert services.clean_query("page=3&q=t") == "q=t"
+
+
+def test_fan_out_of_an_import_nobody_watches_costs_a_few_queries(
+    member, investigation, django_assert_max_num_queries
+):
+    from claims.services import claims_create_many
+
+    alice = member("alice")
+    fanout.fan_out()
+    claims_create_many(
+        [{"investigation": investigation, "statement": f"Imported {n}."} for n in range(200)],
+        by=alice,
+    )
+    # savepoint, lock the watermark, the head, the watched entries, saved searches with
+    # alerts, save, release
+    with django_assert_max_num_queries(7):
+        assert fanout.fan_out() == 0
+    assert not Watch.objects.exists()  # an import's records are not watched by the importer
