@@ -109,15 +109,15 @@ def logged_in(client, researcher):
 
 def test_claim_list(logged_in, django_assert_max_num_queries):
     # session, user, permissions (user, group), count, page, tags prefetch, filter
-    # drop-downs (tag, claimant)
+    # drop-downs (tag, claimant), unread notifications (header)
     _same_count(
-        logged_in, reverse("claims:claim_list"), _grow_claims, 9, django_assert_max_num_queries
+        logged_in, reverse("claims:claim_list"), _grow_claims, 10, django_assert_max_num_queries
     )
 
 
 def test_claim_list_filtered(logged_in, django_assert_max_num_queries):
     url = reverse("claims:claim_list") + "?q=Claim&denied=yes&contradicted=yes&sort=-updated"
-    _same_count(logged_in, url, _grow_claims, 9, django_assert_max_num_queries)
+    _same_count(logged_in, url, _grow_claims, 10, django_assert_max_num_queries)
 
 
 def test_claim_detail_and_timeline(logged_in, django_assert_max_num_queries):
@@ -150,8 +150,8 @@ def test_claimant_list(logged_in, django_assert_max_num_queries):
             AttributionFactory(claimant=ClaimantFactory(parent=ClaimantFactory(), aliases="a\nb"))
 
     # session, user, permissions (2), total (on PostgreSQL: capped count and estimate),
-    # the page's ids, its rows with parents, country choices
-    _same_count(logged_in, reverse("claims:claimant_list"), grow, 8, django_assert_max_num_queries)
+    # the page's ids, its rows with parents, country choices, unread notifications
+    _same_count(logged_in, reverse("claims:claimant_list"), grow, 9, django_assert_max_num_queries)
 
 
 def test_claimant_detail(logged_in, django_assert_max_num_queries):
@@ -206,13 +206,16 @@ def test_link_picker(logged_in, django_assert_max_num_queries):
 def test_dashboard(logged_in, researcher, django_assert_max_num_queries):
     def grow(n):
         for _ in range(n):
-            ClaimFactory(created_by=researcher)
-            EvidenceItemFactory(created_by=researcher, provider=ClaimantFactory())
+            claim = ClaimFactory(created_by=researcher)
+            item = EvidenceItemFactory(created_by=researcher, provider=ClaimantFactory())
+            teamwork.assignment_add(record=claim, user=researcher, by=researcher)
+            teamwork.assignment_add(record=item, user=researcher, by=researcher)
 
     # session, user, permissions (2), four totals (on PostgreSQL a capped count and the
     # planner's estimate each), my claims, my evidence, my items that need information,
-    # awaiting review, recently changed
-    _same_count(logged_in, reverse("dashboard"), grow, 15, django_assert_max_num_queries)
+    # awaiting review, recently changed, assigned to me (claims, evidence), unread
+    # notifications
+    _same_count(logged_in, reverse("dashboard"), grow, 18, django_assert_max_num_queries)
 
 
 def test_inbox(logged_in, researcher, django_assert_max_num_queries):
