@@ -44,6 +44,7 @@ def pages(place, claim, item, claimant, deep: int, admin_deep: int) -> list[tupl
             f"{admin_claims}?verdict__exact=supported",
         ),
         ("claim list, a flag", f"/claims/?{scope}&flags=disagrees", None),
+        ("claim list, assigned to me", f"/claims/?{scope}&assigned=me", None),
         ("evidence list", f"/evidence/?{scope}", "/admin/evidence/evidenceitem/"),
         (
             "evidence list, search",
@@ -53,6 +54,7 @@ def pages(place, claim, item, claimant, deep: int, admin_deep: int) -> list[tupl
         ("claimant list", "/claimants/", "/admin/claims/claimant/"),
         ("review queue", "/review/", None),
         ("dashboard", "/", "/admin/"),
+        ("notifications", "/notifications/", None),
         ("API claims", f"/api/v1/claims/?investigation={place.slug}", None),
         ("API claims, search", f"/api/v1/claims/?investigation={place.slug}&q=tanks", None),
         ("claim detail", f"/claims/{claim.pk}/", f"/admin/claims/claim/{claim.pk}/change/"),
