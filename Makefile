@@ -5,16 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker scheduler test lint venv clean
+.PHONY: run serve worker scheduler test lint venv clean messages
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_account --url http://$(HOST):$(PORT)/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production service (see README, Deployment): Gunicorn, after checks and migrations.
-serve: $(VENV)/.runtime
+serve: $(VENV)/.runtime messages
 	$(BIN)/python -m corroborate.serve
 
 # A task queue worker (needs CELERY_BROKER_URL); start as many as the work needs, on any
@@ -28,7 +28,7 @@ scheduler: $(VENV)/.runtime
 	@test -n "$$CELERY_BROKER_URL" || { echo "make scheduler: set CELERY_BROKER_URL (redis://... or amqp://...)."; exit 2; }
 	$(BIN)/celery -A corroborate beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -38,6 +38,16 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 venv: $(VENV)/.runtime
+
+# The interface's translations (locale/*/LC_MESSAGES/django.po) compiled for Django. GNU
+# gettext's msgfmt where installed (Debian: apt install gettext); else Babel's compiler, so
+# that a fresh machine needs nothing more.
+messages: $(VENV)/.runtime
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else \
+		$(BIN)/python -m corroborate.compile_messages; \
+	fi
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -11,11 +11,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.services import two_factor_enabled, two_factor_required_for
-from accounts.sessions import SEEN_EVERY, SEEN_KEY
+from accounts.sessions import LANGUAGE_SESSION_KEY, SEEN_EVERY, SEEN_KEY
 from accounts.verification import VERIFIED_ATTR, TwoFactorRequired
 
 # Pages a person who must set up two-factor sign-in may still open.
@@ -25,9 +26,44 @@ OPEN_PREFIXES = (
     "/accounts/two-factor/",
     "/accounts/password/",
     "/accounts/security/",
+    "/accounts/language/",
     "/static/",
     "/healthz",
 )
+
+
+def _accepted(header: str) -> str | None:
+    """The first language of an Accept-Language header that the interface speaks."""
+    tags = []
+    for part in header.split(","):
+        tag, _sep, quality = part.strip().partition(";q=")
+        try:
+            tags.append((float(quality or 1), tag.strip()))
+        except ValueError:
+            continue
+    for _quality, tag in sorted(tags, key=lambda pair: -pair[0]):
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return None
+
+
+def preferred_language(get_response):
+    """Speak the language the signed-in person chose, over the browser's Accept-Language;
+    but to an API client, the language its request names."""
+
+    def middleware(request):
+        if request.path_info.startswith("/api/"):
+            chosen = _accepted(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        else:
+            chosen = getattr(request, "session", {}).get(LANGUAGE_SESSION_KEY)
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return get_response(request)
+
+    return middleware
 
 
 def permissions_policy(get_response):

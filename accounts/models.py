@@ -108,3 +108,24 @@ class Session(AbstractBaseSession):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+
+
+class Preferences(models.Model):
+    """What a person chose for themselves: the interface's language (empty: the browser's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="preferences",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser'}"

@@ -251,3 +251,20 @@ def two_factor_throttled(user) -> bool:
     """Whether every device of the user is waiting out a run of wrong codes."""
     devices = _devices(user)
     return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)
+
+
+def language_set(*, user, language: str) -> str:
+    """Remember the interface language a person chose ("" follows the browser)."""
+    from accounts.models import Preferences
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("This language is not offered.")}, code="invalid")
+    Preferences.objects.update_or_create(user=user, defaults={"language": language})
+    return language
+
+
+def language_of(user) -> str:
+    """The language a person chose, "" when none (read at sign-in; the session keeps it)."""
+    from accounts.models import Preferences
+
+    return Preferences.objects.filter(user=user).values_list("language", flat=True).first() or ""

@@ -7,6 +7,9 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 # SEEN_EVERY seconds, so a page view does not write the session each time.
 SEEN_KEY = "_seen"
 SEEN_EVERY = 60
+# The language the person chose (copied from their account at sign-in), so that no page
+# reads it again.
+LANGUAGE_SESSION_KEY = "_language"
 
 
 class SessionStore(DBStore):

@@ -9,8 +9,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from accounts.models import EventKind
-from accounts.services import security_event
-from accounts.sessions import SEEN_KEY
+from accounts.services import language_of, security_event
+from accounts.sessions import LANGUAGE_SESSION_KEY, SEEN_KEY
 
 # Set on the request by the view that signs a person in: how they proved who they are.
 METHOD_ATTR = "sign_in_method"
@@ -26,6 +26,8 @@ def _signed_in(sender, request, user, **kwargs):
     request = _http_request(request)
     if getattr(request, "session", None) is not None:
         request.session[SEEN_KEY] = int(time.time())
+        if language := language_of(user):
+            request.session[LANGUAGE_SESSION_KEY] = language
     security_event(
         EventKind.SIGN_IN,
         request=request,

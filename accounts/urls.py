@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("security/", views.security, name="security"),
+    path("language/", views.language_set, name="language"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts import services
 from accounts.forms import CodeForm, QueuedPasswordResetForm
 from accounts.models import EventKind
+from accounts.sessions import LANGUAGE_SESSION_KEY
 from accounts.signals import METHOD_ATTR
 from accounts.verification import session_verified
 
@@ -427,3 +428,32 @@ def user_security(request: HttpRequest, pk: int) -> HttpResponse:
             ).exists(),
         },
     )
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: kept with the account (and in a cookie, for the
+    sign-in page and for this browser), then back to the page."""
+    language = request.POST.get("language", "")
+    if language and language not in dict(settings.LANGUAGES):
+        language = ""
+    if request.user.is_authenticated:
+        services.language_set(user=request.user, language=language)
+        if language:
+            request.session[LANGUAGE_SESSION_KEY] = language
+        else:
+            request.session.pop(LANGUAGE_SESSION_KEY, None)
+    response = redirect(_next_url(request, default=reverse("dashboard")))
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response

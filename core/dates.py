@@ -34,27 +34,40 @@ def normalise(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
-_MONTHS = {
-    name.lower(): number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Month names people type beyond the interface's own: English abbreviations with a full stop
+# ("Sept."), and the Levantine and Iraqi names Arabic writers use beside the Egyptian ones.
+_MORE_MONTHS = {
+    "sept": 9,
+    **{
+        name: number
+        for number, name in enumerate(
+            ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
+             "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"],
+            start=1,
+        )
+    },
+}  # fmt: skip
+# A year written with its era word: "2014 р.", "2014 г.", "2014 року", "2014 года", "2014م".
+_ERA = re.compile(r"\s*(р\.|г\.|року|рік|года|год|م)$")
+# Month names in sentence case where the language writes them so ("червень 2014").
+_LOWER_CASE_MONTHS = {"uk", "ru"}
+
+
+@functools.cache
+def _month_numbers() -> dict[str, int]:
+    """Every month name of every interface language, in each of Django's forms (full,
+    genitive, abbreviated), case-folded: what PartialDate.parse understands."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP
+
+    names = dict(_MORE_MONTHS)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for table in (MONTHS, MONTHS_ALT, MONTHS_3, MONTHS_AP):
+                for number, name in table.items():
+                    names[str(name).casefold().rstrip(".")] = number
+    return names
 
 
 @functools.total_ordering
@@ -88,19 +101,30 @@ class PartialDate:
         return self.value.isoformat()
 
     def __str__(self) -> str:
+        """The date as a reader of the active language writes it: "June 2014", "червень
+        2014", "12 червня 2014", "يونيو 2014"."""
+        from django.utils import translation
+        from django.utils.dates import MONTHS, MONTHS_ALT
+
+        year, month = self.value.year, self.value.month
         if self.precision == DatePrecision.YEAR:
-            return str(self.value.year)
+            return str(year)
         if self.precision == DatePrecision.MONTH:
-            return self.value.strftime("%B %Y")
-        return f"{self.value.day} {self.value.strftime('%B %Y')}"
+            name = str(MONTHS[month])
+            if (translation.get_language() or "en").split("-")[0] in _LOWER_CASE_MONTHS:
+                name = name.lower()
+            return f"{name} {year}"
+        return f"{self.value.day} {MONTHS_ALT[month]} {year}"
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Read "2014", "2014-06", "2014-06-12", "June 2014", "Jun. 2014" or "12 June 2014".
+        """Read "2014", "2014-06", "2014-06-12", "June 2014", "Jun. 2014" or "12 June 2014",
+        with the month named in any interface language ("червень 2014", "12 июня 2014 г.",
+        "حزيران 2014") and digits of any script.
 
         Raises ValueError with a message fit to show beside the field.
         """
-        value = " ".join(str(text).replace(",", " ").split())
+        value = _ERA.sub("", " ".join(str(text).replace(",", " ").replace("،", " ").split()))
         try:
             if re.fullmatch(r"\d{4}", value):
                 return cls(datetime.date(int(value), 1, 1), DatePrecision.YEAR)
@@ -109,17 +133,17 @@ class PartialDate:
                 return cls(datetime.date(year, month, 1), DatePrecision.MONTH)
             if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
                 return cls(datetime.date(*map(int, match.groups())), DatePrecision.DAY)
-            match = re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", value)
-            if match and (month := _MONTHS.get(match.group(1).lower())):
-                return cls(datetime.date(int(match.group(2)), month, 1), DatePrecision.MONTH)
-            match = re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})", value)
-            if match and (month := _MONTHS.get(match.group(2).lower())):
-                day, year = int(match.group(1)), int(match.group(3))
-                return cls(datetime.date(year, month, day), DatePrecision.DAY)
+            match = re.fullmatch(r"(?:(\d{1,2}) )?(\D+?)\.? (\d{4})", value)
+            if match and (month := _month_numbers().get(match.group(2).casefold())):
+                year = int(match.group(3))
+                if match.group(1) is None:
+                    return cls(datetime.date(year, month, 1), DatePrecision.MONTH)
+                return cls(datetime.date(year, month, int(match.group(1))), DatePrecision.DAY)
         except ValueError:
-            raise ValueError(f"“{text}” is not a real date.") from None
+            raise ValueError(_("“%(text)s” is not a real date.") % {"text": text}) from None
         raise ValueError(
-            f"Could not read “{text}”: write 2014, June 2014 (or 2014-06), or 12 June 2014."
+            _("Could not read “%(text)s”: write 2014, June 2014 (or 2014-06), or 12 June 2014.")
+            % {"text": text}
         )
 
     def as_json(self) -> dict[str, str]:
