@@ -107,6 +107,7 @@ ROUTES = {
     "security_log": ("list", L, {}),
     "personal_token_revoke": ("post", None, {}),
     "accounts:security": ("shared", None, {}),
+    "accounts:language": ("post", None, {}),
     "accounts:two_factor_setup": ("shared", None, {}),
     "accounts:two_factor_qr": ("shared", None, {}),
     "accounts:two_factor_verify": ("flow", None, {}),
