@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.fields import empty
@@ -30,7 +32,7 @@ class MemberPermission(permissions.BasePermission):
     investigations, so other records answer 404); writing needs the researcher role in the
     record's investigation (claimants and tags, shared, in any investigation)."""
 
-    message = "Your role does not allow this."
+    message = gettext_lazy("Your role does not allow this.")
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
@@ -133,7 +135,7 @@ class PartialDateField(serializers.Field):
         if isinstance(data, dict):
             data = data.get("date", "")
         if not isinstance(data, str):
-            raise serializers.ValidationError("Give the date as text, e.g. “June 2014”.")
+            raise serializers.ValidationError(_("Give the date as text, e.g. “June 2014”."))
         try:
             return PartialDate.parse(data)
         except ValueError as error:
@@ -162,14 +164,14 @@ class InvestigationField(serializers.SlugRelatedField):
         if instance is not None:
             if data is not empty:
                 raise serializers.ValidationError(
-                    "A record stays in the investigation it was made in."
+                    _("A record stays in the investigation it was made in.")
                 )
             return super().validate_empty_values(data)
         if data is empty:
             sole = sole_writable_investigation(self.context["request"].user)
             if sole is None:
                 raise serializers.ValidationError(
-                    "Name the investigation (its short name): you can add to several."
+                    _("Name the investigation (its short name): you can add to several.")
                 )
             return (True, sole)
         return super().validate_empty_values(data)

@@ -3,6 +3,7 @@ to claims, and reviews (reviewers only, never of one's own item)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -146,7 +147,7 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         they added; a note is required to reject or ask."""
         item = self.get_object()
         if not services.can_review(request.user, item.investigation):
-            raise PermissionDenied("Only reviewers can review evidence.")
+            raise PermissionDenied(_("Only reviewers can review evidence."))
         decision = ReviewSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         services.evidence_review(

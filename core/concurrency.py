@@ -15,6 +15,7 @@ from typing import TypeVar
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.forms import apply_validation_error
 from core.services import EditConflict
@@ -84,8 +85,11 @@ class ConflictCheckedForm(forms.Form):
         self.add_error(
             None,
             forms.ValidationError(
-                "Someone else saved this while you were editing. Their changes are listed "
-                "below; your input is kept. Save again to replace their version with yours.",
+                _(
+                    "Someone else saved this while you were editing. Their changes are "
+                    "listed below; your input is kept. Save again to replace their version "
+                    "with yours."
+                ),
                 code="conflict",
             ),
         )

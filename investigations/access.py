@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.verification import TwoFactorRequired, session_verified
 from investigations.models import Investigation, InvestigationStatus, Membership, Role
@@ -85,8 +86,11 @@ def ensure_unlocked(user, investigation_id: int) -> None:
     for place in places_of(user):
         if place.id == investigation_id and place.locked:
             raise TwoFactorRequired(
-                f"“{place.name}” requires two-factor sign-in: set it up (or type your code) "
-                "to open it."
+                _(
+                    "“%(name)s” requires two-factor sign-in: set it up (or type your code) "
+                    "to open it."
+                )
+                % {"name": place.name}
             )
 
 
@@ -119,7 +123,8 @@ def require(user, investigation: Investigation, needed: Role = Role.VIEWER) -> R
         raise Http404
     if not role.allows(needed):
         raise PermissionDenied(
-            f"Your role in “{investigation}” ({role.label}) does not allow this."
+            _("Your role in “%(investigation)s” (%(role)s) does not allow this.")
+            % {"investigation": investigation, "role": role.label}
         )
     return role
 
@@ -166,9 +171,11 @@ def require_membership(user, needed: Role = Role.VIEWER) -> None:
             if locked:
                 ensure_unlocked(user, locked[0].id)
             raise PermissionDenied(
-                "You are not a member of any investigation yet: ask a lead to add you."
+                _("You are not a member of any investigation yet: ask a lead to add you.")
             )
-        raise PermissionDenied(f"This needs the role {needed.label} in an investigation.")
+        raise PermissionDenied(
+            _("This needs the role %(role)s in an investigation.") % {"role": needed.label}
+        )
 
 
 def role_required(needed: Role = Role.VIEWER):
@@ -199,7 +206,9 @@ def record_or_404(
         investigation_id = owner.investigation_id
     role = role_in(user, investigation_id)
     if not role.allows(needed):
-        raise PermissionDenied(f"Your role here ({role.label}) does not allow this.")
+        raise PermissionDenied(
+            _("Your role here (%(role)s) does not allow this.") % {"role": role.label}
+        )
     return record
 
 
