@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "templates"
 # Not the interface's words: the product's name and format names, the same in every language.
 NAMES = {"Corroborate", "UUID", "SHA", "SHA-256", "SHA256SUMS", "ZIP", "PDF", "HTML", "JSON", "CSV",
-         "API", "OpenAPI", "PNG", "QR", "TOTP"}  # fmt: skip
+         "API", "OpenAPI", "PNG", "QR", "TOTP", "DELETE"}  # fmt: skip
 # Content that is not interface text: code, commands, scripts and styles.
 UNREAD = re.compile(
     r"<(script|style|code|pre|svg)\b.*?</\1>|{% comment %}.*?{% endcomment %}|{#.*?#}|<!--.*?-->",
