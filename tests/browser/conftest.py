@@ -79,8 +79,9 @@ def open_page(browser):
     or style, an outside resource) fails the test that caused it."""
     contexts, violations = [], []
 
-    def new_page():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def new_page(locale: str = "en"):
+        # The browser's language: the Accept-Language the workbench follows.
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
