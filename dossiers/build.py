@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessment.balance import balance, flags
 from assessment.selectors import claim_detail
@@ -208,10 +208,16 @@ def claim_review(claim: Claim) -> dict:
             "ratingValue": rating.value,
             "bestRating": 5,
             "worstRating": 1,
-            "alternateName": rating.label,
+            # schema.org values stay in English whatever the dossier's language.
+            "alternateName": _in_english(rating.label),
         },
         "itemReviewed": item,
     }
+
+
+def _in_english(label) -> str:
+    with translation.override("en"):
+        return str(label)
 
 
 def media_review(item: EvidenceItem) -> dict:
@@ -285,6 +291,8 @@ def build(
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
         "exported_by": exported_by.get_username() if exported_by else None,
+        # The language of the dossier's labels and dates; field names stay in English.
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "includes_unreviewed_evidence": include_unreviewed,
         "claim": {
             "uuid": str(claim.uuid),

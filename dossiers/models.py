@@ -34,6 +34,8 @@ class PreparedDossier(RequestedWork):
     # Every investigation those claims belong to: the requester must still be in each.
     investigations = models.JSONField(_("investigations"), default=list)
     include_unreviewed = models.BooleanField(_("includes unreviewed evidence"), default=False)
+    # The language of its headings, labels and dates (the requester's when they asked).
+    language = models.CharField(_("language"), max_length=10, default="en")
     state = models.CharField(
         _("state"), max_length=12, choices=Preparation.choices, default=Preparation.QUEUED
     )

@@ -43,6 +43,8 @@ _LOCAL = {
     "history_head",
     # The team's discussion, by accounts of the exporting instance: not restored.
     "comments",
+    # The language its labels were written in, not part of the content.
+    "language",
     "created_at",
     "updated_at",
     "created_by",

@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -50,9 +50,17 @@ def included_count(claim_pk: int, *, include_unreviewed: bool) -> int:
 
 
 def dossier_request(
-    *, by, kind: str, claims: Iterable[Claim], include_unreviewed: bool, label: str
+    *,
+    by,
+    kind: str,
+    claims: Iterable[Claim],
+    include_unreviewed: bool,
+    label: str,
+    language: str | None = None,
 ) -> PreparedDossier:
-    """Ask for a dossier to be prepared; the same request still waiting is not made twice."""
+    """Ask for a dossier to be prepared (in `language`, by default the requester's
+    current one); the same request still waiting is not made twice."""
+    language = dossier_language(language)
     claims = list(claims)
     if not claims:
         raise ValidationError(_("There are no claims to put in a dossier."), code="empty")
@@ -71,6 +79,7 @@ def dossier_request(
             requested_by=by,
             kind=kind,
             include_unreviewed=include_unreviewed,
+            language=language,
             state__in=(Preparation.QUEUED, Preparation.PROCESSING),
         )
         for prepared in waiting:
@@ -83,6 +92,7 @@ def dossier_request(
             claims=claim_ids,
             investigations=sorted({claim.investigation_id for claim in claims}),
             include_unreviewed=include_unreviewed,
+            language=language,
         )
         _security_logged(prepared, EventKind.EXPORT, by=by, what=_("asked for"))
         _enqueue(prepared)
@@ -117,8 +127,23 @@ def _file_name(prepared: PreparedDossier) -> str:
     return f"claim-{claim.uuid}.{'pdf' if prepared.kind == DossierKind.PDF else 'zip'}"
 
 
+def dossier_language(asked: str | None) -> str:
+    """The language a dossier is written in: one the interface speaks, else the current."""
+    languages = dict(settings.LANGUAGES)
+    if asked in languages:
+        return asked
+    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return current if current in languages else settings.LANGUAGE_CODE
+
+
 def _write(prepared: PreparedDossier, out, contents: list) -> None:
-    """The dossier's bytes into `out`; `contents` gets [evidence id, claim id] per file."""
+    """The dossier's bytes into `out`, in its language; `contents` gets [evidence id,
+    claim id] per file."""
+    with translation.override(prepared.language or settings.LANGUAGE_CODE):
+        _write_in_language(prepared, out, contents)
+
+
+def _write_in_language(prepared: PreparedDossier, out, contents: list) -> None:
     user = prepared.requested_by
 
     def dossier(pk: int):

@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,6 +57,7 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     of more than DOSSIER_INLINE_MAX_ITEMS items is prepared in the background.
     """
     include = _wants_unreviewed(request)
+    language = services.dossier_language(request.GET.get("language"))
     if fmt in ("pdf", "zip"):
         claim = record_or_404(
             Claim.objects.only("pk", "statement", "investigation"), request.user, pk=pk
@@ -70,8 +72,15 @@ def claim_dossier(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                 claims=[claim],
                 include_unreviewed=include,
                 label=claim.statement,
+                language=language,
             )
             return redirect("claims:prepared_dossier", uuid=prepared.uuid)
+    with translation.override(language):
+        return _dossier_response(request, pk, fmt, include)
+
+
+def _dossier_response(request: HttpRequest, pk: int, fmt: str, include: bool) -> HttpResponse:
+    """The dossier in the active language, as asked (the view chose the language)."""
     dossier = build_dossier(
         pk,
         include_unreviewed=include,
@@ -132,6 +141,7 @@ def claim_list_dossiers(request: HttpRequest) -> HttpResponse:
             claims=claims,
             include_unreviewed=include,
             label=label,
+            language=services.dossier_language(request.POST.get("language")),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
