@@ -74,8 +74,10 @@ def test_the_main_pages_pass_axe(open_page, live_server, case, language):
     page = _sign_in(open_page, live_server, language)
     axe = Axe()
     problems = []
-    for path in ("/", "/claims/", f"/claims/{case['claim'].pk}/", "/evidence/",
-                 f"/evidence/{case['item'].pk}/", "/notifications/", "/investigations/"):  # fmt: skip
+    claim, item = case["claim"].pk, case["item"].pk
+    pages = ["/", "/claims/", f"/claims/{claim}/", "/evidence/", f"/evidence/{item}/",
+             "/notifications/", "/investigations/"]  # fmt: skip
+    for path in pages:
         page.goto(live_server.url + path)
         results = axe.run(page)
         for violation in results.response["violations"]:
