@@ -265,6 +265,17 @@ def verify() -> Iterator[Problem]:
         )
 
 
+def field_label(stored: str) -> str:
+    """A field's label as the history stores it (in English, see HISTORY_LANGUAGE), in the
+    reader's language: the label is the field's verbose name, capitalised."""
+    from django.utils.translation import gettext
+
+    if not stored:
+        return stored
+    translated = gettext(stored[0].lower() + stored[1:])
+    return translated[0].upper() + translated[1:]
+
+
 def head_seq() -> int:
     """The last entry's sequence number (0 before the first)."""
     head = HistoryHead.objects.filter(pk=1).values_list("seq", flat=True).first()

@@ -7,7 +7,10 @@ patterns; none of them has to import another app's views for it.
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
+from django.views.i18n import JavaScriptCatalog
 
 import core.converters  # noqa: F401 - registers <id:...> and <history_kind:...>
 from accounts import oidc
@@ -29,6 +32,12 @@ claim_pages = [
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    # The words corroborate.js shows, in the reader's language (no secret: no login).
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("history/<history_kind:kind>/<id:pk>/", views.history_page, name="history"),
     path("accounts/login/", accounts_views.sign_in, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -52,8 +61,8 @@ urlpatterns = [
     path("", include("teamwork.urls")),
 ]
 
-admin.site.site_header = "Corroborate administration"
+admin.site.site_header = gettext_lazy("Corroborate administration")
 admin.site.site_title = "Corroborate"
-admin.site.index_title = "Records and review"
+admin.site.index_title = gettext_lazy("Records and review")
 # The sidebar repeats the index page and leaves lists too little width for their columns.
 admin.site.enable_nav_sidebar = False

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, Subquery
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from accounts.models import Preferences
 from assessment.selectors import claim_list
 from core import history
 from core.models import HistoryEntry
@@ -50,17 +53,22 @@ CREATED_MODELS = {
 
 
 def describe_entry(entry: HistoryEntry) -> str:
-    """One line of what an entry did, for a notification: a comment's text, else what changed."""
+    """One line of what an entry did, for a notification, in the active language: a
+    comment's text, else what changed."""
     if entry.model == "teamwork.comment":
         old, new = entry.changes.get("Text", [None, None])
         if entry.action == "deleted":
-            return f"deleted a comment: {old or ''}"[:500]
-        verb = "commented" if entry.action == "created" else "edited a comment"
-        return f"{verb}: {new or ''}"[:500]
-    record_type = entry.record_type.lower()
+            return (_("deleted a comment: %(text)s") % {"text": old or ""})[:500]
+        if entry.action == "created":
+            return (_("commented: %(text)s") % {"text": new or ""})[:500]
+        return (_("edited a comment: %(text)s") % {"text": new or ""})[:500]
+    values = {"type": entry.record_type.lower(), "name": entry.object_repr}
     if entry.action == "changed":
-        return f"changed {', '.join(entry.changes)} of the {record_type}"[:500]
-    return f"{entry.action} {record_type} “{entry.object_repr}”"[:500]
+        fields = ", ".join(history.field_label(field) for field in entry.changes)
+        return (_("changed %(fields)s of %(type)s “%(name)s”") % {**values, "fields": fields})[:500]
+    if entry.action == "created":
+        return (_("added %(type)s “%(name)s”") % values)[:500]
+    return (_("removed %(type)s “%(name)s”") % values)[:500]
 
 
 def fan_out() -> int:
@@ -146,6 +154,9 @@ def _fold_in(groups) -> None:
     actors = {e.user_id for _, entries in groups.values() for e in entries if e.user_id}
     existing = set(get_user_model().objects.filter(pk__in=actors).values_list("pk", flat=True))
     chosen = deliveries_of(recipients)
+    languages = dict(
+        Preferences.objects.filter(user_id__in=recipients).values_list("user_id", "language")
+    )
     changed, made = [], []
     for (user, page, record), (place, entries) in groups.items():
         notification = latest.get((user, page, record))
@@ -170,7 +181,8 @@ def _fold_in(groups) -> None:
                 **{f"{page}_id": record},
             )
         notification.last_seq = entries[-1].seq
-        notification.excerpt = describe_entry(entries[-1])
+        with translation.override(languages.get(user) or settings.LANGUAGE_CODE):
+            notification.excerpt = describe_entry(entries[-1])
         notification.updated = now
         (made if notification.pk is None else changed).append(notification)
     Notification.objects.bulk_create(made)

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.services import language_of
 from core.links import absolute_url
 from investigations.access import forget_roles
 from teamwork import selectors
@@ -68,8 +69,13 @@ def _send(user, subject: str, body: str, taken: list[Notification], state: str) 
     return True
 
 
+def _language(user) -> str:
+    return language_of(user) or settings.LANGUAGE_CODE
+
+
 def mail_one(pk: int) -> bool:
-    """Mail one notification due at once; False if it was already sent or is not due."""
+    """Mail one notification due at once, in its recipient's language; False if it was
+    already sent or is not due."""
     taken = _claim([pk], Mail.DUE)
     if not taken:
         return False
@@ -78,8 +84,9 @@ def mail_one(pk: int) -> bool:
     forget_roles(user)
     if not selectors.available(notification, user):
         return False
-    body = "\n".join([*_lines(notification, user), "", _footer()])
-    subject = "[Corroborate] " + selectors.headline(notification, user)[:150]
+    with translation.override(_language(user)):
+        body = "\n".join([*_lines(notification, user), "", _footer()])
+        subject = "[Corroborate] " + selectors.headline(notification, user)[:150]
     return _send(user, subject, body, taken, Mail.DUE)
 
 
@@ -110,25 +117,32 @@ def _mail_grouped(pks: list[int], state: str, *, digest: bool) -> int:
         shown = [n for n in notifications if selectors.available(n, user)]
         if not shown:
             continue
-        if digest:
-            subject = ngettext(
-                "[Corroborate] Your daily digest: %(count)s notification",
-                "[Corroborate] Your daily digest: %(count)s notifications",
-                len(shown),
-            ) % {"count": len(shown)}
-        else:
-            subject = ngettext(
-                "[Corroborate] %(count)s notification",
-                "[Corroborate] %(count)s notifications",
-                len(shown),
-            ) % {"count": len(shown)}
-        body = []
-        for notification in shown:
-            body += [*_lines(notification, user), ""]
-        body.append(_footer())
-        if _send(user, subject, "\n".join(body), shown, state):
+        with translation.override(_language(user)):
+            subject, body = _compose(shown, user, digest=digest)
+        if _send(user, subject, body, shown, state):
             sent += 1
     return sent
+
+
+def _compose(shown: list[Notification], user, *, digest: bool) -> tuple[str, str]:
+    """The subject and the text of one message telling `user` of `shown`."""
+    if digest:
+        subject = ngettext(
+            "[Corroborate] Your daily digest: %(count)s notification",
+            "[Corroborate] Your daily digest: %(count)s notifications",
+            len(shown),
+        ) % {"count": len(shown)}
+    else:
+        subject = ngettext(
+            "[Corroborate] %(count)s notification",
+            "[Corroborate] %(count)s notifications",
+            len(shown),
+        ) % {"count": len(shown)}
+    body = []
+    for notification in shown:
+        body += [*_lines(notification, user), ""]
+    body.append(_footer())
+    return subject, "\n".join(body)
 
 
 def selectors_burst():

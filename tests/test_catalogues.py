@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_python
+from babel.messages.extract import extract_javascript, extract_python
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils.translation.template import templatize
@@ -57,30 +57,48 @@ def used_messages() -> set[tuple[str, str | None]]:
     return found
 
 
-def _catalogue(language: str):
-    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+def used_in_scripts() -> set[tuple[str, str | None]]:
+    """What corroborate.js shows through gettext (the djangojs catalogue)."""
+    found = set()
+    for path in (ROOT / "static" / "js").glob("*.js"):
+        with path.open("rb") as source:
+            for _lineno, _funcname, message, _comments in extract_javascript(
+                source, ["_", "gettext"], [], {}
+            ):
+                found.add((message, None))
+    return found
+
+
+def _catalogue(language: str, domain: str = "django"):
+    with (ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po").open("rb") as po:
         return read_po(po, locale=language)
 
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
+DOMAINS = ["django", "djangojs"]
+
+
 @pytest.fixture(scope="module")
 def used():
-    return used_messages()
+    return {"django": used_messages(), "djangojs": used_in_scripts()}
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_in_use_is_in_the_catalogue(language, used):
-    catalogue = _catalogue(language)
+def test_every_message_in_use_is_in_the_catalogue(language, domain, used):
+    catalogue = _catalogue(language, domain)
     have = {(m.id[0] if isinstance(m.id, tuple) else m.id, m.context) for m in catalogue if m.id}
-    missing = sorted(str(message) for message in used - have)
+    assert used[domain], "nothing found: the extraction is broken"
+    missing = sorted(str(message) for message in used[domain] - have)
     assert missing == [], "run makemessages and translate: " + "; ".join(missing[:20])
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_entry_is_translated_with_its_placeholders(language):
-    catalogue = _catalogue(language)
+def test_every_entry_is_translated_with_its_placeholders(language, domain):
+    catalogue = _catalogue(language, domain)
     assert not catalogue.fuzzy, "the header is marked fuzzy: its plural forms would be ignored"
     problems = []
     for message in catalogue:

@@ -23,9 +23,15 @@ ATTRIBUTES = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"')
 WORD = re.compile(r"[^\W\d_]{2,}", re.U)
 
 
+# A filter's English fallback, e.g. default:"never" (write default:_("never")).
+LITERAL_DEFAULT = re.compile(r'default(?:_if_none)?:"([^"]*)"')
+
+
 def left_over(source: str) -> list[str]:
     text = TRANSLATED.sub(" ", UNREAD.sub(" ", source))
     words = []
+    for value in LITERAL_DEFAULT.findall(text):
+        words += WORD.findall(value)
     for value in ATTRIBUTES.findall(text):
         words += WORD.findall(re.sub(r"{[{%].*?[%}]}", " ", value))
     text = re.sub(r"{[{%].*?[%}]}", " ", text, flags=re.S)
@@ -49,6 +55,6 @@ def test_the_check_finds_words_outside_the_tags():
     source = (
         '{% load i18n %}<p title="Hover text">{% translate "Fine" %} Stray words'
         "{{ value }}</p><code>manage.py ok</code>{% blocktranslate %}Also {{ x }}"
-        "{% endblocktranslate %}"
+        '{% endblocktranslate %}{{ x|default:"never" }}{{ y|default:_("fine") }}'
     )
-    assert left_over(source) == ["Hover", "text", "Stray", "words"]
+    assert left_over(source) == ["never", "Hover", "text", "Stray", "words"]

@@ -1,6 +1,13 @@
 // Corroborate: small progressive enhancements. Every page works without this file.
 "use strict";
 
+// The interface's words in the reader's language, from Django's JavaScript catalogue
+// (/jsi18n/, loaded before this file); English if it is missing.
+var _ = window.gettext || function (text) { return text; };
+var fill = window.interpolate || function (text, values) {
+  return text.replace(/%\((\w+)\)s/g, function (_m, name) { return values[name]; });
+};
+
 // "Add another" for formsets: copy the row template, number it, bump TOTAL_FORMS.
 function enhanceFormsets() {
   document.querySelectorAll("[data-formset]").forEach(function (formset) {
@@ -127,7 +134,7 @@ function enhanceResumableUploads() {
       return "corroborate-upload:" + [file.name, file.size, file.lastModified, investigation()].join(":");
     }
     function wait(ms) { return new Promise(function (done) { window.setTimeout(done, ms); }); }
-    function refused(detail) { return { refused: detail || "The upload was refused." }; }
+    function refused(detail) { return { refused: detail || _("The upload was refused.") }; }
 
     function create(file) {
       return fetch(form.dataset.resumable, {
@@ -148,7 +155,7 @@ function enhanceResumableUploads() {
     function ask(url) {
       return fetch(url, { method: "HEAD", credentials: "same-origin", headers: headers({}) })
         .then(function (response) {
-          if (response.status !== 200) throw refused("The earlier upload is gone.");
+          if (response.status !== 200) throw refused(_("The earlier upload is gone."));
           return { url: url, offset: parseInt(response.headers.get("Upload-Offset"), 10) };
         });
     }
@@ -163,7 +170,7 @@ function enhanceResumableUploads() {
     }
     function parts(file, url, offset, failures) {
       var percent = Math.floor(100 * offset / file.size);
-      show("Sending " + file.name + ": " + percent + "%", percent, false);
+      show(fill(_("Sending %(name)s: %(percent)s%"), { name: file.name, percent: percent }, true), percent, false);
       if (offset >= file.size) return finish(file, url);
       var end = Math.min(offset + PART, file.size);
       return fetch(url, {
@@ -184,9 +191,9 @@ function enhanceResumableUploads() {
       }).catch(function (problem) {
         if (problem && problem.refused) throw problem;
         if (failures >= 10) {
-          throw refused("The connection keeps failing. What was sent is kept: send the form again later to go on.");
+          throw refused(_("The connection keeps failing. What was sent is kept: send the form again later to go on."));
         }
-        show("Connection lost at " + percent + "%; resuming…", null, false);
+        show(fill(_("Connection lost at %(percent)s%; resuming…"), { percent: percent }, true), null, false);
         return wait(Math.min(30000, 500 * Math.pow(2, failures))).then(function () {
           return ask(url).then(
             function (state) { return parts(file, url, state.offset, failures + 1); },
@@ -208,7 +215,7 @@ function enhanceResumableUploads() {
         .then(function (id) {
           hidden.value = id;
           input.value = "";
-          show("Sent. Saving the evidence…", 100, false);
+          show(_("Sent. Saving the evidence…"), 100, false);
           form.submit();
         })
         .catch(function (problem) {
@@ -232,7 +239,7 @@ function enhanceMentions() {
     list.className = "mention-suggestions";
     list.id = "mention-suggestions-" + n;
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Members to mention");
+    list.setAttribute("aria-label", _("Members to mention"));
     list.hidden = true;
     area.insertAdjacentElement("afterend", list);
     area.setAttribute("aria-autocomplete", "list");

@@ -31,6 +31,7 @@ ROUTES = {
     "history": ("record", V, {"kind": "=claim", "pk": "claim"}),
     "login": ("shared", None, {}),
     "healthz": ("shared", None, {}),
+    "javascript-catalog": ("shared", None, {}),
     "logout": ("post", None, {}),
     "api_token": ("post", None, {}),
     "api_schema": ("shared", None, {}),
