@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from claims.services import claim_create
 from core.dates import PartialDate
-from evidence.services import evidence_create, evidence_link_create
+from evidence.services import evidence_create, evidence_link_create, evidence_review
 from investigations.models import Role
 from tests.factories import MembershipFactory, UserFactory, default_investigation
 
@@ -35,6 +35,9 @@ def case():
     )
     evidence_link_create(claim=claim, evidence=supporting, relation="supports", by=rita)
     evidence_link_create(claim=claim, evidence=contradicting, relation="contradicts", by=rita)
+    vera = UserFactory(username="vera")
+    MembershipFactory(investigation=place, user=vera, role=Role.REVIEWER)
+    evidence_review(item=supporting, by=vera, status="approved")
     return {"claim": claim, "item": supporting}
 
 
@@ -58,6 +61,9 @@ def test_arabic_mirrors_the_layout(open_page, live_server, screenshot, case):
     contradicting = page.locator(".column.contradicting").bounding_box()
     # Right to left: the first column (supporting) is on the right.
     assert supporting["x"] > contradicting["x"]
+    # The balance bar fills from the right, as the columns read.
+    bar = page.locator(".balance-bar")
+    assert bar.evaluate("e => getComputedStyle(e).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
     brand = page.locator(".brand").bounding_box()
     assert brand["x"] > 640  # the header starts on the right
     # The claim's own text keeps its direction inside the Arabic page.
