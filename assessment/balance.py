@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     Q,
 )
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import DISAGREES, Claim, Verdict
 from evidence.models import Relation, ReviewStatus, Strength
@@ -86,21 +87,25 @@ class Flag:
 FLAGS = {
     "disagrees": Flag(
         "disagrees",
-        "Verdict disagrees with the evidence",
-        "The verdict points one way and the approved evidence the other.",
+        _("Verdict disagrees with the evidence"),
+        _("The verdict points one way and the approved evidence the other."),
     ),
     "approved_contradicting": Flag(
         "approved_contradicting",
-        "Approved contradicting evidence",
-        "At least one reviewed item contradicts the claim.",
+        _("Approved contradicting evidence"),
+        _("At least one reviewed item contradicts the claim."),
     ),
     "captured_after": Flag(
         "captured_after",
-        "Evidence captured after the claim",
-        "Some linked evidence was recorded after the claim was made, so the claim cannot "
-        "have rested on it.",
+        _("Evidence captured after the claim"),
+        _(
+            "Some linked evidence was recorded after the claim was made, so the claim cannot "
+            "have rested on it."
+        ),
     ),
-    "denied": Flag("denied", "Denied by a claimant", "Someone named in the record denies it."),
+    "denied": Flag(
+        "denied", _("Denied by a claimant"), _("Someone named in the record denies it.")
+    ),
 }
 
 

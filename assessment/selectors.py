@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from assessment.filters import ClaimFilterSet
 from claims.models import Attribution, AttributionRole, Claim, Claimant, Denial, Verdict
@@ -80,14 +81,18 @@ def claim_timeline(claim: Claim) -> list[TimelineEvent]:
     """Every dated event of a prefetched claim (see claim_detail), in date order."""
     events: list[TimelineEvent] = []
     if claim.made:
-        events.append(TimelineEvent(claim.made, "claim", "Claim first made"))
+        events.append(TimelineEvent(claim.made, "claim", _("Claim first made")))
     for attribution in claim.attributions.all():
         if attribution.stated:
             events.append(
                 TimelineEvent(
                     attribution.stated,
                     "attribution",
-                    f"{attribution.claimant} {AttributionRole(attribution.role).verb} the claim",
+                    _("%(claimant)s %(verb)s the claim")
+                    % {
+                        "claimant": attribution.claimant,
+                        "verb": AttributionRole(attribution.role).verb,
+                    },
                 )
             )
     for denial in claim.denials.all():
@@ -100,12 +105,19 @@ def claim_timeline(claim: Claim) -> list[TimelineEvent]:
     for link in claim.evidence_links.all():
         item = link.evidence
         if item.event:
-            events.append(TimelineEvent(item.event, "event", f"Event shown in “{item.title}”"))
+            events.append(
+                TimelineEvent(
+                    item.event, "event", _("Event shown in “%(title)s”") % {"title": item.title}
+                )
+            )
         start, end = item.captured
         if start:
             events.append(
                 TimelineEvent(
-                    start, "capture", f"“{item.title}” captured", end if end != start else None
+                    start,
+                    "capture",
+                    _("“%(title)s” captured") % {"title": item.title},
+                    end if end != start else None,
                 )
             )
         if item.published:

@@ -59,7 +59,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history.for_page(claim_id=pk)[:10],
             "panels": panels.for_page("claim", request, claim),
             "dossier_formats": [
-                ("zip", "ZIP bundle"),
+                ("zip", _("ZIP bundle")),
                 ("pdf", "PDF"),
                 ("html", "HTML"),
                 ("json", "JSON"),

@@ -351,7 +351,7 @@ def build(
             "lean": weighed.lean,
             "weights": {"weak": 1, "moderate": 2, "strong": 3},
         },
-        "flags": [flag.label for flag in flags(claim, links, weighed)],
+        "flags": [str(flag.label) for flag in flags(claim, links, weighed)],
         # The claim's and its included evidence's comments, oldest first.
         "comments": [_comment(comment, uuids) for comment in comments],
         "history": [_history_entry(entry) for entry in entries],

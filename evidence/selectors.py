@@ -18,8 +18,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims.models import Claim
+from core.dates import PartialDate
 from evidence.filters import EvidenceFilterSet
 from evidence.intake import hamming
 from evidence.models import CustodyEvent, EvidenceItem, EvidenceLink
@@ -100,14 +103,16 @@ def suggestions(item: EvidenceItem) -> list[Suggestion]:
         lat, lon = Decimal(str(gps["latitude"])), Decimal(str(gps["longitude"]))
         if (item.latitude, item.longitude) != (lat, lon):
             found.append(
-                Suggestion("coordinates", "Coordinates from the photo’s GPS", f"{lat}, {lon}")
+                Suggestion("coordinates", _("Coordinates from the photo’s GPS"), f"{lat}, {lon}")
             )
     if taken := exif.get("original_datetime"):
         day = datetime.datetime.fromisoformat(taken).date()
         if (item.captured_from, item.captured_to) != (day, day):
             found.append(
                 Suggestion(
-                    "capture-date", "Capture date from the camera", f"{day:%-d %B %Y} ({taken})"
+                    "capture-date",
+                    _("Capture date from the camera"),
+                    f"{PartialDate(day)} ({taken})",
                 )
             )
     return found
@@ -133,14 +138,14 @@ def evidence_picker(*, claim: Claim, query: str) -> QuerySet[EvidenceItem]:
 
 
 _METADATA_LABELS = {
-    "duration_seconds": "Duration (seconds)",
-    "camera_make": "Camera make",
-    "camera_model": "Camera model",
-    "original_datetime": "Taken (camera clock)",
-    "creation_time": "Created (container)",
-    "frame_rate": "Frames per second",
-    "sample_rate": "Sample rate (Hz)",
-    "gps": "GPS position",
+    "duration_seconds": gettext_lazy("Duration (seconds)"),
+    "camera_make": gettext_lazy("Camera make"),
+    "camera_model": gettext_lazy("Camera model"),
+    "original_datetime": gettext_lazy("Taken (camera clock)"),
+    "creation_time": gettext_lazy("Created (container)"),
+    "frame_rate": gettext_lazy("Frames per second"),
+    "sample_rate": gettext_lazy("Sample rate (Hz)"),
+    "gps": gettext_lazy("GPS position"),
 }
 
 
