@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 
 from core import history
 from core.concurrency import Change, ConflictCheckedForm
@@ -95,9 +96,11 @@ def _text(value) -> str:
 
 
 def _describe(changes: list[Change]) -> str:
-    return "Changed: " + "; ".join(
-        f"{change.label}: “{change.before}” → “{change.after}”" for change in changes
-    )
+    return gettext("Changed: %(changes)s") % {
+        "changes": "; ".join(
+            f"{change.label}: “{change.before}” → “{change.after}”" for change in changes
+        )
+    }
 
 
 _CONFLICT_FIELDS = ("version", "snapshot")
@@ -130,8 +133,10 @@ class ServiceAdmin(BaseAdmin):
             # editor must not lose the page silently.
             self.message_user(
                 request,
-                "Someone else saved this record a moment ago; nothing of yours was saved. "
-                "Reload it and make your change again.",
+                gettext(
+                    "Someone else saved this record a moment ago; nothing of yours was saved. "
+                    "Reload it and make your change again."
+                ),
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)

@@ -14,6 +14,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext
+
 CHUNK = 1024 * 1024
 
 
@@ -22,8 +24,10 @@ class StorageUnavailable(Exception):
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(
-            "The evidence store cannot be reached just now; nothing was changed. "
-            "Try again in a moment, or ask an administrator to check the storage."
+            gettext(
+                "The evidence store cannot be reached just now; nothing was changed. "
+                "Try again in a moment, or ask an administrator to check the storage."
+            )
         )
         self.detail = detail
 

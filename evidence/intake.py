@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.storage import StorageUnavailable, local_path, stream, translated_errors
@@ -119,8 +120,11 @@ def _copy_hashed(file: File) -> tuple[Any, str, int]:
 
 def _too_large(size: int) -> ValidationError:
     return _refuse(
-        f"The file is larger than the {filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES)} "
-        f"limit (at least {filesizeformat(size)} was sent).",
+        _("The file is larger than the %(limit)s limit (at least %(sent)s was sent).")
+        % {
+            "limit": filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES),
+            "sent": filesizeformat(size),
+        },
         "too_large",
     )
 
@@ -156,14 +160,17 @@ def receive_received(path: Path, *, sha256: str, size: int, original_filename: s
 def _checked(intake: Intake) -> Intake:
     try:
         if intake.size == 0:
-            raise _refuse("The file is empty.", "empty")
+            raise _refuse(_("The file is empty."), "empty")
         with open(intake.path, "rb") as head_file:
             intake.detection = detect(head_file.read(HEAD_BYTES))
         if not intake.detection.accepted:
             raise _refuse(
-                f"Files of this kind are not accepted: this one is "
-                f"{intake.detection.name}. Accepted are images (JPEG, PNG, WebP, TIFF, GIF), "
-                "video (MP4, WebM, MOV, MKV), audio (MP3, WAV, OGG, M4A), PDF and plain text.",
+                _(
+                    "Files of this kind are not accepted: this one is %(kind)s. Accepted are "
+                    "images (JPEG, PNG, WebP, TIFF, GIF), video (MP4, WebM, MOV, MKV), audio "
+                    "(MP3, WAV, OGG, M4A), PDF and plain text."
+                )
+                % {"kind": intake.detection.name},
                 "type",
             )
         inspect = _INSPECTORS.get(intake.detection.family)
@@ -259,12 +266,11 @@ def _inspect_image(intake: Intake, *, defer: bool) -> None:
     # message, before a single pixel is decoded.
     Image.MAX_IMAGE_PIXELS = limit
     damaged = _refuse(
-        f"The file starts like {intake.detection.name} but is damaged or truncated.", "corrupt"
+        _("The file starts like %(kind)s but is damaged or truncated.")
+        % {"kind": intake.detection.name},
+        "corrupt",
     )
-    bomb = (
-        f"more than the {limit // 1_000_000} megapixel limit: it could be a decompression "
-        "bomb, a small file that expands to fill memory."
-    )
+    bomb = {"limit": limit // 1_000_000}
     try:
         try:
             with warnings.catch_warnings():
@@ -274,11 +280,26 @@ def _inspect_image(intake: Intake, *, defer: bool) -> None:
                 image = Image.open(intake.path)
         except Image.DecompressionBombError:
             # Pillow refuses to open a header claiming over twice its limit.
-            raise _refuse(f"The image claims {bomb}", "too_many_pixels") from None
+            raise _refuse(
+                _(
+                    "The image claims more than the %(limit)s megapixel limit: it could be a "
+                    "decompression bomb, a small file that expands to fill memory."
+                )
+                % bomb,
+                "too_many_pixels",
+            ) from None
         with image:
             width, height = image.size
             if width * height > limit:
-                raise _refuse(f"The image is {width} × {height} pixels, {bomb}", "too_many_pixels")
+                raise _refuse(
+                    _(
+                        "The image is %(width)s × %(height)s pixels, more than the %(limit)s "
+                        "megapixel limit: it could be a decompression bomb, a small file that "
+                        "expands to fill memory."
+                    )
+                    % {**bomb, "width": width, "height": height},
+                    "too_many_pixels",
+                )
             if image.format != _PILLOW_FORMATS[intake.detection.media_type]:
                 raise damaged
             image.verify()
@@ -332,13 +353,15 @@ def _inspect_media(intake: Intake, *, defer: bool) -> None:
 
     kind = intake.detection.family
     damaged = _refuse(
-        f"The file starts like {intake.detection.name} but is damaged or truncated.", "corrupt"
+        _("The file starts like %(kind)s but is damaged or truncated.")
+        % {"kind": intake.detection.name},
+        "corrupt",
     )
     try:
         with av.open(intake.path, metadata_errors="ignore") as container:
             stream = next((s for s in container.streams if s.type == kind), None)
             if stream is None:
-                raise _refuse(f"The file holds no {kind} stream.", "no_stream")
+                raise _refuse(_("The file holds no %(kind)s stream.") % {"kind": kind}, "no_stream")
             duration = container.duration / av.time_base if container.duration else None
             duration = duration or _seconds(stream.duration, stream.time_base)
             codec = stream.codec_context
@@ -403,7 +426,7 @@ def _inspect_pdf(intake: Intake, *, defer: bool) -> None:
         pdf.seek(max(intake.size - 2048, 0))
         tail = pdf.read()
     if b"%%EOF" not in tail:
-        raise _refuse("The PDF is truncated: it has no end-of-file marker.", "corrupt")
+        raise _refuse(_("The PDF is truncated: it has no end-of-file marker."), "corrupt")
     intake.metadata["pdf"] = {"version": _pdf_version(intake.path)}
 
 

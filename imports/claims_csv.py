@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from claims import services
 from claims.models import Claim, Verdict
@@ -49,48 +50,59 @@ class Row:
 
 def read_upload(upload) -> str:
     if upload.size > MAX_BYTES:
-        raise CsvError(f"The file is over {MAX_BYTES // 1024 // 1024} MB; split it into parts.")
+        raise CsvError(
+            _("The file is over %(mb)s MB; split it into parts.")
+            % {"mb": MAX_BYTES // 1024 // 1024}
+        )
     data = b"".join(upload.chunks())
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvError("The file is not UTF-8 text: save it as “CSV UTF-8”.") from None
+        raise CsvError(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from None
 
 
 def parse(text: str) -> list[Row]:
     """Every row with its problems, by line number; raises CsvError for the whole file."""
     if "\x00" in text:
-        raise CsvError("The file is not a CSV file (it holds binary data).")
+        raise CsvError(_("The file is not a CSV file (it holds binary data)."))
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in reader.fieldnames or []]
     if "statement" not in headers:
         raise CsvError(
-            "The first row must name the columns, including “statement”. Known columns: "
-            + ", ".join(COLUMNS)
-            + "."
+            _(
+                "The first row must name the columns, including “statement”. "
+                "Known columns: %(known)s."
+            )
+            % {"known": ", ".join(COLUMNS)}
         )
     unknown = sorted(set(headers) - set(COLUMNS))
     if unknown:
-        raise CsvError(f"Unknown column(s): {', '.join(unknown)}. Known: {', '.join(COLUMNS)}.")
+        raise CsvError(
+            _("Unknown column(s): %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(COLUMNS)}
+        )
     reader.fieldnames = headers
     existing = set(Claim.objects.values_list("statement", flat=True))
     rows, seen = [], set()
     for record in reader:
         if len(rows) >= MAX_ROWS:
-            raise CsvError(f"More than {MAX_ROWS} rows: split the file into parts.")
+            raise CsvError(
+                _("More than %(max)s rows: split the file into parts.") % {"max": MAX_ROWS}
+            )
         row = Row(line=reader.line_num)
         values = {k: (v or "").strip() for k, v in record.items() if k}
         row.statement = " ".join(values.get("statement", "").split())
         if not row.statement:
-            row.errors.append("The statement is empty.")
+            row.errors.append(_("The statement is empty."))
         elif len(row.statement) > Claim.STATEMENT_MAX_LENGTH:
             row.errors.append(
-                f"The statement is longer than {Claim.STATEMENT_MAX_LENGTH} characters."
+                _("The statement is longer than %(max)s characters.")
+                % {"max": Claim.STATEMENT_MAX_LENGTH}
             )
         elif row.statement in existing:
-            row.errors.append("A claim with this statement already exists.")
+            row.errors.append(_("A claim with this statement already exists."))
         elif row.statement in seen:
-            row.errors.append("The same statement is on an earlier row.")
+            row.errors.append(_("The same statement is on an earlier row."))
         seen.add(row.statement)
         if values.get("first_made"):
             try:
@@ -103,7 +115,9 @@ def parse(text: str) -> list[Row]:
             if verdict in _VERDICTS:
                 row.verdict = _VERDICTS[verdict]
             else:
-                row.errors.append(f"Unknown verdict “{values['verdict']}”.")
+                row.errors.append(
+                    _("Unknown verdict “%(verdict)s”.") % {"verdict": values["verdict"]}
+                )
         row.tags = [t.strip() for t in values.get("tags", "").split(";") if t.strip()]
         row.source_outlet, row.source_url = (
             values.get("source_outlet", ""),
@@ -113,14 +127,14 @@ def parse(text: str) -> list[Row]:
             try:
                 URLValidator()(row.source_url)
             except ValidationError:
-                row.errors.append(f"“{row.source_url}” is not a web address.")
+                row.errors.append(_("“%(url)s” is not a web address.") % {"url": row.source_url})
             if not row.source_outlet:
-                row.errors.append("A source needs its outlet as well as its address.")
+                row.errors.append(_("A source needs its outlet as well as its address."))
         elif row.source_outlet:
-            row.errors.append("A source needs its address as well as its outlet.")
+            row.errors.append(_("A source needs its address as well as its outlet."))
         rows.append(row)
     if not rows:
-        raise CsvError("The file has a header row but no claims.")
+        raise CsvError(_("The file has a header row but no claims."))
     return rows
 
 
@@ -135,7 +149,7 @@ def unsign(token: str) -> tuple[str, int]:
         data = signing.loads(token, salt=_SALT, max_age=6 * 3600)
         return data["text"], data["investigation"]
     except (signing.BadSignature, TypeError, KeyError):
-        raise CsvError("The preview expired or was changed: upload the file again.") from None
+        raise CsvError(_("The preview expired or was changed: upload the file again.")) from None
 
 
 @transaction.atomic
