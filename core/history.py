@@ -267,7 +267,8 @@ def verify() -> Iterator[Problem]:
 
 def field_label(stored: str) -> str:
     """A field's label as the history stores it (in English, see HISTORY_LANGUAGE), in the
-    reader's language: the label is the field's verbose name, capitalised."""
+    reader's language: the label is the field's verbose name, capitalised. Edit-conflict
+    tables name their fields the same way."""
     from django.utils.translation import gettext
 
     if not stored:

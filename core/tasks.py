@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ def send(task, *args, unavailable: Callable[[str], None] | None = None, countdow
     except OperationalError as error:
         log.error("could not queue %s%r: %s", task.name, args, error)
         if unavailable is not None:
-            unavailable(f"The task queue could not be reached ({error}). Try again later.")
+            unavailable(
+                gettext("The task queue could not be reached (%(error)s). Try again later.")
+                % {"error": error}
+            )
 
 
 def enqueue(
