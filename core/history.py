@@ -269,11 +269,9 @@ def field_label(stored: str) -> str:
     """A field's label as the history stores it (in English, see HISTORY_LANGUAGE), in the
     reader's language: the label is the field's verbose name, capitalised. Edit-conflict
     tables name their fields the same way."""
-    from django.utils.translation import gettext
-
     if not stored:
         return stored
-    translated = gettext(stored[0].lower() + stored[1:])
+    translated = translation.gettext(stored[0].lower() + stored[1:])
     return translated[0].upper() + translated[1:]
 
 

@@ -36,12 +36,12 @@ from teamwork.models import (
     Watch,
 )
 from teamwork.services import (
-    _MAIL_FOR,
-    _mail_soon,
-    _still_members,
+    MAIL_FOR,
     burst,
     deliveries_of,
     delivery_for,
+    mail_soon,
+    still_members,
 )
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def _tell_watchers(entries: list[HistoryEntry]) -> None:
             "user_id", "investigation_id", "claim_id", "evidence_id"
         )
     )
-    members = _still_members((user, place) for user, place, _, _ in watches)
+    members = still_members((user, place) for user, place, _, _ in watches)
     watchers: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     for user, place, claim, item in watches:
         if (user, place) in members:
@@ -177,7 +177,7 @@ def _fold_in(groups) -> None:
                 actor_name=first.username,
                 others=sorted({e.username for e in entries} - {first.username, ""}),
                 count=len(entries),
-                mail=_MAIL_FOR[delivery_for(chosen, user, Kind.ACTIVITY)],
+                mail=MAIL_FOR[delivery_for(chosen, user, Kind.ACTIVITY)],
                 **{f"{page}_id": record},
             )
         notification.last_seq = entries[-1].seq
@@ -189,7 +189,7 @@ def _fold_in(groups) -> None:
     Notification.objects.bulk_update(
         changed, ["others", "count", "last_seq", "excerpt", "updated"], batch_size=500
     )
-    _mail_soon(made, wait=burst())
+    mail_soon(made, wait=burst())
 
 
 # Saved searches ---------------------------------------------------------------------------
@@ -256,4 +256,4 @@ def _alert(search: SavedSearch, count: int) -> None:
         updated=now,
         mail=mail[Alert(search.alert)],
     )
-    _mail_soon([notification], wait=None)
+    mail_soon([notification], wait=None)

@@ -31,8 +31,9 @@ class SavedSearchForm(forms.ModelForm):
     class Meta:
         model = SavedSearch
         fields = ["name", "alert"]
-        labels = {"name": _("Name"), "alert": _("Alert me of new matches")}
+        labels = {"name": _("Name")}
 
+    # A choice of every alert, "none" included (the model field's blank choice is not one).
     alert = forms.ChoiceField(
         label=_("Alert me of new matches"), choices=Alert.choices, required=False
     )
@@ -43,9 +44,6 @@ class SaveSearchForm(SavedSearchForm):
 
     target = forms.ChoiceField(choices=SearchTarget.choices, widget=forms.HiddenInput)
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
-
-    class Meta(SavedSearchForm.Meta):
-        fields = ["name", "alert"]
 
 
 class DeliveryForm(forms.Form):

@@ -20,6 +20,7 @@ from core.links import absolute_url
 from investigations.access import forget_roles
 from teamwork import selectors
 from teamwork.models import Mail, Notification
+from teamwork.services import burst
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def mail_one(pk: int) -> bool:
 def mail_due(*, older_than=None) -> int:
     """Mail every notification due at once whose message was lost (older than the burst
     window): one message per person. Returns how many messages went out."""
-    cutoff = timezone.now() - (older_than if older_than is not None else selectors_burst())
+    cutoff = timezone.now() - (older_than if older_than is not None else burst())
     pks = Notification.objects.filter(mail=Mail.DUE, updated__lt=cutoff).values_list(
         "pk", flat=True
     )
@@ -143,9 +144,3 @@ def _compose(shown: list[Notification], user, *, digest: bool) -> tuple[str, str
         body += [*_lines(notification, user), ""]
     body.append(_footer())
     return subject, "\n".join(body)
-
-
-def selectors_burst():
-    from teamwork.services import burst
-
-    return burst()

@@ -86,7 +86,7 @@ def members_of(investigation_id: int, *, at_least: Role = Role.VIEWER) -> dict[s
     }
 
 
-def _still_members(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+def still_members(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     """Which (user id, investigation id) pairs are memberships of active users now."""
     pairs = set(pairs)
     if not pairs:
@@ -112,10 +112,10 @@ def delivery_for(chosen: dict[tuple[int, str], str], user_id: int, kind: str) ->
     return chosen.get((user_id, kind), DEFAULT_DELIVERY[Kind(kind)])
 
 
-_MAIL_FOR = {Delivery.IN_APP: Mail.NONE, Delivery.EMAIL: Mail.DUE, Delivery.DIGEST: Mail.DIGEST}
+MAIL_FOR = {Delivery.IN_APP: Mail.NONE, Delivery.EMAIL: Mail.DUE, Delivery.DIGEST: Mail.DIGEST}
 
 
-def _mail_soon(notifications: list[Notification], *, wait: datetime.timedelta | None) -> None:
+def mail_soon(notifications: list[Notification], *, wait: datetime.timedelta | None) -> None:
     """Queue the mail of notifications due at once, after the commit (`wait`: let more
     changes to the same record fold in before the mail says what happened)."""
     from teamwork import tasks
@@ -155,13 +155,13 @@ def notify(
                 excerpt=excerpt[:500],
                 last_seq=seq,
                 updated=now,
-                mail=_MAIL_FOR[delivery_for(chosen, user.pk, kind)],
+                mail=MAIL_FOR[delivery_for(chosen, user.pk, kind)],
                 **on_record(record),
             )
             for user in recipients
         ]
     )
-    _mail_soon(made, wait=None)
+    mail_soon(made, wait=None)
     return made
 
 
@@ -416,7 +416,7 @@ def review_decided(*, item: EvidenceItem, by, status: str, note: str, seq: int |
     """Tell whoever added the item of a reviewer's decision (or question) on it."""
     if status == ReviewStatus.PENDING or item.created_by_id == getattr(by, "pk", None):
         return
-    if not _still_members([(item.created_by_id, item.investigation_id)]):
+    if not still_members([(item.created_by_id, item.investigation_id)]):
         return
     kind = Kind.NEEDS_INFO if status == ReviewStatus.NEEDS_INFO else Kind.REVIEW
     label = ReviewStatus(status).label

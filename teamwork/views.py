@@ -24,7 +24,6 @@ from investigations.access import (
     require,
     role_in,
     scoped_or_404,
-    visible_ids,
 )
 from investigations.models import Investigation, Role
 from teamwork import selectors, services
@@ -139,8 +138,12 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     record = comment.record
     if request.method == "POST":
-        services.comment_delete(comment=comment, by=request.user)
-        messages.success(request, _("Comment deleted; its text stays in the record's history."))
+        try:
+            services.comment_delete(comment=comment, by=request.user)
+        except ValidationError as error:  # e.g. the investigation was archived meanwhile
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Comment deleted; its text stays in the record's history."))
         return redirect(_record_url(record))
     return render(
         request,
@@ -182,8 +185,12 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     record = assignment.record
-    services.assignment_remove(assignment=assignment, by=request.user)
-    messages.success(request, _("%(user)s is no longer assigned.") % {"user": assignment.user})
+    try:
+        services.assignment_remove(assignment=assignment, by=request.user)
+    except ValidationError as error:  # e.g. the investigation is archived
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(user)s is no longer assigned.") % {"user": assignment.user})
     return redirect(_record_url(record))
 
 
@@ -350,7 +357,8 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
     """What happened in an investigation, newest first, by person and kind."""
-    investigation = get_object_or_404(Investigation, slug=slug, pk__in=visible_ids(request.user))
+    # 404 to outsiders; to set up two-factor sign-in where the investigation requires it.
+    investigation = get_object_or_404(Investigation, slug=slug)
     require(request.user, investigation, Role.VIEWER)
     entries = selectors.activity(investigation)
     person = request.GET.get("person", "").strip()
