@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 IMPORTER_USERNAME = "importer"
 
@@ -27,7 +28,12 @@ def command_user(username: str | None) -> AbstractBaseUser:
     """Who a management command acts as: `--user NAME`, else the importer account."""
     if not username:
         return account_without_login(IMPORTER_USERNAME)
+    return user_named(username)
+
+
+def user_named(username: str) -> AbstractBaseUser:
+    """The account a command names."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"No user “{username}”.")
+        raise CommandError(_("No user “%(username)s”.") % {"username": username})
     return user

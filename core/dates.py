@@ -158,11 +158,17 @@ class PartialDate:
             return None
         text = data.get("date", "") if isinstance(data, dict) else data
         if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{1,2}){0,2}", text.strip()):
-            raise ValueError(f"“{text}” is not an ISO date such as 2014, 2014-06 or 2014-06-12.")
+            raise ValueError(
+                _("“%(text)s” is not an ISO date such as 2014, 2014-06 or 2014-06-12.")
+                % {"text": text}
+            )
         date = cls.parse(text)
         precision = data.get("precision") if isinstance(data, dict) else None
         if precision not in (None, date.precision):
-            raise ValueError(f"“{text}” is not a date known to the {precision}.")
+            raise ValueError(
+                _("“%(text)s” is not a date known to the precision “%(precision)s”.")
+                % {"text": text, "precision": precision}
+            )
         return date
 
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core import notices
 from core.models import GENESIS_HASH, HistoryEntry, HistoryHead
@@ -244,24 +245,34 @@ def verify() -> Iterator[Problem]:
                 if entry.seq == expected_seq + 1
                 else (f"{expected_seq}–{entry.seq - 1}")
             )
-            yield Problem(expected_seq, f"entry {missing} was removed")
+            yield Problem(expected_seq, _("entry %(seq)s was removed") % {"seq": missing})
         elif entry.seq < expected_seq:
-            yield Problem(entry.seq, f"entry {entry.seq} appears twice (an insertion)")
+            yield Problem(
+                entry.seq, _("entry %(seq)d appears twice (an insertion)") % {"seq": entry.seq}
+            )
         if entry.prev_hash != prev_hash:
             yield Problem(
                 entry.seq,
-                f"entry {entry.seq} does not follow the entry before it "
-                "(an entry was removed or inserted before it)",
+                _(
+                    "entry %(seq)d does not follow the entry before it "
+                    "(an entry was removed or inserted before it)"
+                )
+                % {"seq": entry.seq},
             )
         if entry_hash(_hashed_fields(entry)) != entry.hash:
-            yield Problem(entry.seq, f"entry {entry.seq} was edited after it was written")
+            yield Problem(
+                entry.seq, _("entry %(seq)d was edited after it was written") % {"seq": entry.seq}
+            )
         expected_seq, prev_hash = entry.seq + 1, entry.hash
     head = HistoryHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev_hash):
         yield Problem(
             expected_seq,
-            f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}: "
-            "entries were removed from the end",
+            _(
+                "the chain ends at entry %(last)d but its head says %(head)d: "
+                "entries were removed from the end"
+            )
+            % {"last": expected_seq - 1, "head": head.seq},
         )
 
 
@@ -273,6 +284,33 @@ def field_label(stored: str) -> str:
         return stored
     translated = translation.gettext(stored[0].lower() + stored[1:])
     return translated[0].upper() + translated[1:]
+
+
+@functools.cache
+def _choice_labels() -> dict[str, dict[str, Any]]:
+    """For each field label the history stores, the English labels of its choices and the
+    choices' own (translatable) labels: {"Verdict": {"Supported": _("Supported"), ...}}."""
+    from django.apps import apps
+
+    found: dict[str, dict[str, Any]] = {}
+    for model in apps.get_models():
+        if not hasattr(model, "HISTORY"):
+            continue
+        for column in _columns(model):
+            if column.choices is not None:
+                labels = dict(column.field.flatchoices)
+                found.setdefault(column.label, {}).update(
+                    {english: labels[key] for key, english in column.choices.items()}
+                )
+    return found
+
+
+def field_value(value: Any, stored_label: str) -> Any:
+    """A value the history stores, in the reader's language when it is one of its field's
+    choices (stored by its English label: "Supported"); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    return str(_choice_labels().get(stored_label, {}).get(value, value))
 
 
 def head_seq() -> int:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class ImportFailed(Exception):
@@ -36,13 +38,22 @@ class ImportReport:
 
     def warn(self, note: str) -> None:
         self.warnings += 1
-        self.notes.append(f"warning: {note}")
+        self.notes.append(_("warning: %(note)s") % {"note": note})
+
+    def skip(self, note: str) -> None:
+        self.skipped += 1
+        self.notes.append(_("skipped %(note)s") % {"note": note})
 
     def __str__(self) -> str:
-        parts = [f"{self.created} created", f"{self.updated} updated"]
-        parts += [f"{self.unchanged} unchanged", f"{self.merged} merged"]
-        parts += [f"{self.skipped} skipped"]
-        parts += [f"{self.warnings} warning{'' if self.warnings == 1 else 's'}"]
+        parts = [
+            _("%(count)d created") % {"count": self.created},
+            _("%(count)d updated") % {"count": self.updated},
+            _("%(count)d unchanged") % {"count": self.unchanged},
+            _("%(count)d merged") % {"count": self.merged},
+            _("%(count)d skipped") % {"count": self.skipped},
+            ngettext("%(count)d warning", "%(count)d warnings", self.warnings)
+            % {"count": self.warnings},
+        ]
         return ", ".join(parts)
 
 

@@ -13,7 +13,10 @@ STEPS = 10  # lines written to a non-terminal over a whole run, at most
 
 
 def progress_bar(label: str = "", stream=None) -> Callable[[int, int], None]:
-    """A callback `(done, total)`; silent for a single step."""
+    """A callback `(done, total)`; silent for a single step. `label` names the work
+    ("exporting")."""
+    label = str(label).strip()
+    prefix = f"{label} " if label else ""
     out = stream or sys.stderr
     # A command's self.stderr wraps the real stream and ends every write with a newline.
     raw = getattr(out, "_out", out)
@@ -26,7 +29,7 @@ def progress_bar(label: str = "", stream=None) -> Callable[[int, int], None]:
             return
         if raw.isatty():
             if bar is None:
-                bar = tqdm(total=total, desc=label.strip() or None, file=raw, unit="item")
+                bar = tqdm(total=total, desc=label or None, file=raw, unit="item")
             bar.update(done - bar.n)
             if done >= total:
                 bar.close()
@@ -34,7 +37,7 @@ def progress_bar(label: str = "", stream=None) -> Callable[[int, int], None]:
         step = done * STEPS // total
         if step > last_step:
             last_step = step
-            raw.write(f"{label}{done}/{total} ({100 * done // total}%)\n")
+            raw.write(f"{prefix}{done}/{total} ({100 * done // total}%)\n")
             raw.flush()
 
     return show

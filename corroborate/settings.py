@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -242,14 +242,15 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
 
 # The interface's languages: the browser's choice (Accept-Language) unless the person chose
 # one (the header's switcher, kept with their account). Catalogues in locale/, compiled by
-# `make run`, `make serve` and `make test` (compilemessages).
-LANGUAGE_CODE = "en"
+# `make run`, `make serve` and `make test` (compilemessages). CORROBORATE_LANGUAGE is the
+# instance's own: what commands print, and pages and mail for whoever chose none we have.
 LANGUAGES = [
     ("en", "English"),
     ("uk", "Українська"),
     ("ru", "Русский"),
     ("ar", "العربية"),
 ]
+LANGUAGE_CODE = env_choice("CORROBORATE_LANGUAGE", "en", [code for code, name in LANGUAGES])
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import re
+import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import ImageFile
 
 from accounts.models import EventKind
@@ -156,25 +158,47 @@ def _stored(field) -> Callable[[], Iterable[bytes]]:
     return read
 
 
-README = """This is the dossier of a claim, exported from Corroborate on {date}.
+README_WIDTH = 88
 
-  dossier.html   the dossier, for reading (opens in any browser, no network needed)
-  dossier.pdf    the same, for printing
-  dossier.json   everything, for machines: the claim, claimants, statements, sources,
-                 evidence with dates, places, hashes and reviews, links, the evidence
-                 balance, the history, and schema.org ClaimReview and MediaReview markup
-  evidence/      the evidence files, exactly as received
-  previews/      the previews shown in the dossier
-  SHA256SUMS     the SHA-256 of every other file in this bundle
 
-To check that nothing in it was altered, in a terminal in this folder:
-
-  sha256sum -c SHA256SUMS        (Linux)
-  shasum -a 256 -c SHA256SUMS    (macOS)
-
-Every line must end in "OK". Each evidence file's hash must also match the one recorded
-when it was received, listed in dossier.json and dossier.html.
-{unreviewed}"""
+def readme(dossier: Dossier) -> str:
+    """The bundle's README.txt, in the language active (the dossier's): what each file is,
+    and how to check that none was altered."""
+    files = [
+        ("dossier.html", _("the dossier, for reading (opens in any browser, no network needed)")),
+        ("dossier.pdf", _("the same, for printing")),
+        (
+            "dossier.json",
+            _(
+                "everything, for machines: the claim, claimants, statements, sources, evidence "
+                "with dates, places, hashes and reviews, links, the evidence balance, the "
+                "history, and schema.org ClaimReview and MediaReview markup"
+            ),
+        ),
+        ("evidence/", _("the evidence files, exactly as received")),
+        ("previews/", _("the previews shown in the dossier")),
+        ("SHA256SUMS", _("the SHA-256 of every other file in this bundle")),
+    ]
+    exported = _("This is the dossier of a claim, exported from Corroborate on %(date)s.")
+    lines = [exported % {"date": timezone.now().date().isoformat()}, ""]
+    for name, what in files:
+        lines += textwrap.wrap(
+            what, README_WIDTH, initial_indent=f"  {name:<14} ", subsequent_indent=" " * 17
+        )
+    lines += ["", _("To check that nothing in it was altered, in a terminal in this folder:"), ""]
+    lines += ["  sha256sum -c SHA256SUMS        (Linux)"]
+    lines += ["  shasum -a 256 -c SHA256SUMS    (macOS)", ""]
+    checks = _(
+        "Every line must end in “OK”. Each evidence file’s hash must also match the one "
+        "recorded when it was received, listed in dossier.json and dossier.html."
+    )
+    lines += textwrap.wrap(checks, README_WIDTH)
+    if dossier.data["includes_unreviewed_evidence"]:
+        marked = _(
+            "This dossier includes evidence that has NOT been reviewed; it is marked as such."
+        )
+        lines += ["", *textwrap.wrap(marked, README_WIDTH)]
+    return "\n".join(lines) + "\n"
 
 
 def dossier_members(dossier: Dossier, *, prefix: str = "") -> list[Member]:
@@ -190,13 +214,7 @@ def dossier_members(dossier: Dossier, *, prefix: str = "") -> list[Member]:
             field = getattr(item, kind)
             if field:
                 members.append(Member(prefix + preview_path(item, kind), _stored(field)))
-    unreviewed = (
-        "\nThis dossier includes evidence that has NOT been reviewed; it is marked as such.\n"
-        if dossier.data["includes_unreviewed_evidence"]
-        else ""
-    )
-    readme = README.format(date=timezone.now().date().isoformat(), unreviewed=unreviewed)
-    members.append(Member(prefix + "README.txt", _bytes(readme.encode())))
+    members.append(Member(prefix + "README.txt", _bytes(readme(dossier).encode())))
     return members
 
 

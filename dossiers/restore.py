@@ -21,6 +21,7 @@ from pathlib import Path
 from django.core.files import File
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from claims import services
 from claims.models import Attribution, Claim, Claimant, Denial
@@ -74,13 +75,13 @@ class _Source:
 
 def _read(path: Path) -> tuple[dict, _Source]:
     if not path.exists():
-        raise ImportFailed(path, 0, "no such file")
+        raise ImportFailed(path, 0, _("no such file"))
     if zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         try:
             data = json.loads(archive.read("dossier.json"))
         except KeyError:
-            raise ImportFailed(path, 0, "the ZIP holds no dossier.json") from None
+            raise ImportFailed(path, 0, _("the ZIP holds no dossier.json")) from None
         except json.JSONDecodeError as error:
             raise ImportFailed(path, error.lineno, f"dossier.json: {error.msg}") from None
         return data, _Source(path, archive)
@@ -88,15 +89,18 @@ def _read(path: Path) -> tuple[dict, _Source]:
         return json.loads(path.read_text(encoding="utf-8")), _Source(path, None)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", 0)
-        raise ImportFailed(path, line, "not a dossier: not JSON") from None
+        raise ImportFailed(path, line, _("not a dossier: not JSON")) from None
 
 
 def _check(data: dict, source: _Source, progress=None) -> None:
     path = source.path
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportFailed(path, 0, "not a Corroborate dossier")
+        raise ImportFailed(path, 0, _("not a Corroborate dossier"))
     if data.get("format_version") != FORMAT_VERSION:
-        raise ImportFailed(path, 0, f"dossier format {data.get('format_version')} is not supported")
+        version = data.get("format_version")
+        raise ImportFailed(
+            path, 0, _("dossier format %(version)s is not supported") % {"version": version}
+        )
     entries = data.get("evidence", [])
     for number, entry in enumerate(entries, start=1):
         if progress:
@@ -110,12 +114,15 @@ def _check(data: dict, source: _Source, progress=None) -> None:
                 for chunk in iter(lambda: member.read(CHUNK), b""):
                     digest.update(chunk)
         except KeyError:
-            raise ImportFailed(path, 0, f"{file['path']} is missing from the bundle") from None
+            raise ImportFailed(
+                path, 0, _("%(path)s is missing from the bundle") % {"path": file["path"]}
+            ) from None
         if digest.hexdigest() != file["sha256"]:
             raise ImportFailed(
                 path,
                 0,
-                f"{file['path']} does not match its SHA-256 {file['sha256']}: it was altered",
+                _("%(path)s does not match its SHA-256 %(sha256)s: it was altered")
+                % {"path": file["path"], "sha256": file["sha256"]},
             )
 
 

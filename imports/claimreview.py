@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from claims import services
 from claims.models import AttributionRole, Claim, Claimant, Verdict
@@ -105,12 +106,12 @@ def _urls(value) -> list[str]:
 
 def _from_json_ld(review: dict, where: str) -> ReviewedClaim:
     if not isinstance(review, dict):
-        raise ValueError("an entry is not an object")
+        raise ValueError(_("an entry is not an object"))
     if review.get("@type") != "ClaimReview":
-        raise ValueError("not a ClaimReview")
+        raise ValueError(_("not a ClaimReview"))
     text = str(review.get("claimReviewed") or "").strip()
     if not text:
-        raise ValueError("ClaimReview has no claimReviewed")
+        raise ValueError(_("ClaimReview has no claimReviewed"))
     item = review.get("itemReviewed") or {}
     rating = review.get("reviewRating") or {}
     appearances = _urls(item.get("appearance")) + _urls(item.get("firstAppearance"))
@@ -129,10 +130,10 @@ def _from_json_ld(review: dict, where: str) -> ReviewedClaim:
 
 def _from_search_api(claim: dict, review: dict, where: str) -> ReviewedClaim:
     if not isinstance(claim, dict) or not isinstance(review, dict):
-        raise ValueError("a claim or its review is not an object")
+        raise ValueError(_("a claim or its review is not an object"))
     text = str(claim.get("text") or "").strip()
     if not text:
-        raise ValueError("claim has no text")
+        raise ValueError(_("claim has no text"))
     rating = {"textualRating": review.get("textualRating", "")}
     return ReviewedClaim(
         source=where,
@@ -151,13 +152,14 @@ def _entries(data, file: Path):
     """(index, a function reading that entry) for every entry of a file."""
     if isinstance(data, dict) and isinstance(data.get("claims"), list):
         for index, claim in enumerate(data["claims"], start=1):
-            where = f"{file}, claim {index}"
+            where = _("%(file)s, claim %(index)d") % {"file": file, "index": index}
             reviews = claim.get("claimReview") if isinstance(claim, dict) else [None]
             for review in reviews or []:
                 yield index, functools.partial(_from_search_api, claim, review, where)
     else:
         for index, review in enumerate(data if isinstance(data, list) else [data], start=1):
-            yield index, functools.partial(_from_json_ld, review, f"{file}, entry {index}")
+            where = _("%(file)s, entry %(index)d") % {"file": file, "index": index}
+            yield index, functools.partial(_from_json_ld, review, where)
 
 
 def parse_claimreview(data, file: Path) -> tuple[list[ReviewedClaim], list[str]]:
@@ -170,7 +172,7 @@ def parse_claimreview(data, file: Path) -> tuple[list[ReviewedClaim], list[str]]
         try:
             found.append(read())
         except (ValueError, AttributeError, TypeError) as error:
-            problems.append(f"entry {index}: {error}")
+            problems.append(_("entry %(index)d: %(error)s") % {"index": index, "error": error})
     return found, problems
 
 
@@ -274,16 +276,18 @@ def import_claimreview(
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ImportFailed(path, 0, "no such file") from None
+            raise ImportFailed(path, 0, _("no such file")) from None
         except UnicodeDecodeError:
-            raise ImportFailed(path, 0, "not UTF-8 text") from None
+            raise ImportFailed(path, 0, _("not UTF-8 text")) from None
         except json.JSONDecodeError as error:
-            raise ImportFailed(path, error.lineno, f"not valid JSON: {error.msg}") from None
+            raise ImportFailed(
+                path, error.lineno, _("not valid JSON: %(error)s") % {"error": error.msg}
+            ) from None
         found, problems = parse_claimreview(data, Path(path))
         if problems and not skip_invalid:
             raise ImportFailed(path, 0, problems[0])
         for problem in problems:
-            _skip(report, f"{path}, {problem}")
+            report.skip(f"{path}, {problem}")
         reviews.extend(found)
     with transaction.atomic():
         for number, review in enumerate(reviews, start=1):
@@ -294,12 +298,7 @@ def import_claimreview(
                 reason = " ".join(error.messages)
                 if not skip_invalid:
                     raise ImportFailed(review.source, 0, reason) from None
-                _skip(report, f"{review.source}: {reason}")
+                report.skip(f"{review.source}: {reason}")
             if progress:
                 progress(number, len(reviews))
     return report
-
-
-def _skip(report: ImportReport, note: str) -> None:
-    report.skipped += 1
-    report.notes.append(f"skipped {note}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from claims import services
 from claims.models import Claim
@@ -102,7 +103,7 @@ class Event:
     @property
     def tags(self) -> list[str]:
         seen: dict[str, str] = {}
-        for _, contexts in self.related:
+        for _key, contexts in self.related:
             for context in contexts:
                 seen.setdefault(context.casefold(), context)
         return sorted(seen.values(), key=str.casefold)
@@ -184,7 +185,9 @@ def parse_event(text: str, file: Path) -> Event | None:
             try:
                 date = datetime.date(int(year), int(month), int(day))
             except ValueError:
-                raise ImportFailed(file, number, f"“{year}-{month}-{day}” is not a date") from None
+                raise ImportFailed(
+                    file, number, _("“%(date)s” is not a date") % {"date": f"{year}-{month}-{day}"}
+                ) from None
             section = "head"
             continue
         if date is None or not line:
@@ -201,24 +204,28 @@ def parse_event(text: str, file: Path) -> Event | None:
         elif section == "entries" and (entry := _ENTRY.match(line)):
             links, names = _links(entry.group(1))
             if not links:
-                warn(number, f"an entry with no “[text](link)”: “{line[:60]}”")
+                warn(number, _("an entry with no “[text](link)”: “%(line)s”") % {"line": line[:60]})
             for link_text, target in links:
                 if target.startswith("//"):  # protocol-relative: the web page as https
                     target = f"https:{target}"
                 if key := news_key(target):
                     related.append((key, names))
                 elif not target.startswith(("http://", "https://")):
-                    warn(number, f"a link that is neither a news item nor a web page: {target}")
+                    warn(
+                        number,
+                        _("a link that is neither a news item nor a web page: %(link)s")
+                        % {"link": target},
+                    )
                 elif link_text.casefold() in _IMAGE_WORDS:
                     covers.append(target)
                 else:
                     sources.append((link_text or target, target))
         else:
-            warn(number, f"not understood, left out: “{line[:60]}”")
+            warn(number, _("not understood, left out: “%(line)s”") % {"line": line[:60]})
     if date is None:
         return None
     if not headline:
-        raise ImportFailed(file, len(lines), "no “# headline” line after the date line")
+        raise ImportFailed(file, len(lines), _("no “# headline” line after the date line"))
     return Event(
         key=f"/news/{date.year}/{date.month}/{date.day}/{file.name}",
         file=file,
@@ -244,7 +251,7 @@ def event_files(paths: Iterable[Path]) -> Iterator[Path]:
             if path.name.lower() not in SKIPPED_NAMES:  # named: any extension
                 yield path
         else:
-            raise ImportFailed(path, 0, "no such file or folder")
+            raise ImportFailed(path, 0, _("no such file or folder"))
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -313,7 +320,7 @@ def _apply_event(event: Event, investigation: Investigation, user) -> tuple[str,
             evidence_link_create(claim=claim, evidence=item, relation=Relation.CONTEXT, by=user)
             outcome = "updated" if outcome == "unchanged" else outcome
     services.imported_from_create(claim=claim, key=event.key, digest=event.digest)
-    for path, _ in event.related:
+    for path, _names in event.related:
         services.pending_relation_create(claim=claim, target_key=path)
     return outcome, claim
 
@@ -324,7 +331,7 @@ def read_event(file: Path) -> Event | None:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ImportFailed(file, text_line(file, error.start), "not UTF-8 text") from None
+        raise ImportFailed(file, text_line(file, error.start), _("not UTF-8 text")) from None
     return parse_event(text, file)
 
 
@@ -350,8 +357,7 @@ def import_events(
     for file in event_files(paths):
         event = read_event(file)
         if event is None:
-            report.skipped += 1
-            report.notes.append(f"{file}: not a news item (no date line), skipped")
+            report.skip(_("%(file)s: not a news item (no date line)") % {"file": file})
             continue
         items += 1
         headlines.add(event)

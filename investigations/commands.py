@@ -5,6 +5,7 @@ file that cannot be imported."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.accounts import command_user
 from core.importing import ImportFailed
@@ -33,7 +34,7 @@ class ImportCommand(BaseCommand):
                 **options,
             )
         except ImportFailed as error:
-            raise CommandError(f"Nothing was imported. {error}") from None
+            raise CommandError(_("Nothing was imported. %(error)s") % {"error": error}) from None
         self.stdout.write(self.style.SUCCESS(message))
 
     progress_label = ""

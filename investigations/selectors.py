@@ -35,19 +35,30 @@ def investigation_for_command(slug: str | None) -> Investigation:
     """The investigation an import or restore writes into: `--investigation SLUG`, which
     may be left out while the instance has only one."""
     if slug:
-        found = Investigation.objects.filter(slug=slug).first()
-        if found is None:
-            raise CommandError(f"No investigation “{slug}” (see: manage.py investigation list).")
-        return found
+        return investigation_named(slug)
     only = list(Investigation.objects.all()[:2])
     if len(only) == 1:
         return only[0]
     if not only:
         raise CommandError(
-            "There is no investigation yet: create one first "
-            '(manage.py investigation create SLUG --name "NAME").'
+            _(
+                "There is no investigation yet: create one first "
+                '(manage.py investigation create SLUG --name "NAME").'
+            )
         )
-    raise CommandError("This instance has several investigations: name one with --investigation.")
+    raise CommandError(
+        _("This instance has several investigations: name one with --investigation.")
+    )
+
+
+def investigation_named(slug: str) -> Investigation:
+    """The investigation a command names by its slug."""
+    found = Investigation.objects.filter(slug=slug).first()
+    if found is None:
+        raise CommandError(
+            _("No investigation “%(slug)s” (see: manage.py investigation list).") % {"slug": slug}
+        )
+    return found
 
 
 def security_log_of(user):

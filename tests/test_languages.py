@@ -1,7 +1,14 @@
 """The interface in English, Ukrainian, Russian and Arabic: how the language is chosen,
 right to left for Arabic, and dates in each language, typed and shown."""
 
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -10,6 +17,7 @@ from accounts.models import Preferences
 from core.dates import PartialDate
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
@@ -118,3 +126,123 @@ def test_the_api_follows_accept_language_over_the_accounts_choice(client, resear
     assert answer.status_code == 404 and answer.json()["detail"] == "Not found."
     answer = client.get("/api/v1/claims/999999999/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
     assert answer.json()["detail"] == "Страница не найдена."
+
+
+# Commands speak the instance's language (CORROBORATE_LANGUAGE, which sets LANGUAGE_CODE).
+
+NEWS_ITEM = """### [2014-11-12](/news/2014/11/12/index.md)
+
+# Танки перетнули кордон біля Новоазовська.
+
+### Sources:
+
+1. [BBC](http://www.bbc.com/news/world-europe-1)
+Voice of America, somewhere
+"""
+
+
+@pytest.fixture
+def instance_language(settings):
+    def choose(code: str) -> None:
+        settings.LANGUAGE_CODE = code
+        translation.deactivate()  # nothing active: a command runs in LANGUAGE_CODE
+
+    yield choose
+    translation.deactivate()
+
+
+def _run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_commands_print_and_refuse_in_the_instances_language(instance_language, researcher):
+    instance_language("uk")
+    out, _ = _run("investigation", "create", "donbas", "--name", "Донбас")
+    assert out.strip() == "Створено «Донбас» (donbas)."
+    out, _ = _run("investigation", "add-member", "donbas", "rita", "--role", "reviewer")
+    assert out.strip() == "rita — рецензент у donbas."
+    with pytest.raises(CommandError, match=r"^Немає користувача «nobody»\.$"):
+        _run("investigation", "add-member", "donbas", "nobody", "--role", "viewer")
+    out, _ = _run("verify_log")
+    assert out.startswith("Історію перевірено: ") and ", голова " in out
+
+    instance_language("ru")
+    out, _ = _run("investigation", "list")
+    assert "donbas: Донбас — rita (рецензент)" in out
+    with pytest.raises(CommandError, match=r"^Нет расследования «nowhere»"):
+        _run("import_events", "x.md", "--investigation", "nowhere")
+
+
+def test_an_import_reports_its_outcome_and_warnings_in_the_instances_language(
+    instance_language, investigation, tmp_path
+):
+    path = tmp_path / "a.md"
+    path.write_text(NEWS_ITEM, encoding="utf-8")
+    instance_language("uk")
+    out, err = _run("import_events", str(path))
+    assert out.strip() == (
+        "Імпортовано новини: створено: 1, оновлено: 0, без змін: 0, об’єднано: 0, "
+        "пропущено: 0, 1 попередження."
+    )
+    assert f"попередження: {path}:8: незрозуміле, пропущено: «Voice of America, somewhere»" in err
+    with pytest.raises(CommandError) as refused:
+        _run("import_events", str(tmp_path / "missing"))
+    assert str(refused.value) == (
+        f"Нічого не імпортовано. {tmp_path / 'missing'}:0: такого файлу чи теки немає"
+    )
+
+
+def test_counts_take_each_languages_plural_forms(instance_language):
+    instance_language("ar")
+    out, _ = _run("load_demo")
+    assert out.startswith("حُمّلت القضية التجريبية؛ أُنشئ: ")
+    assert "ادعاءات" in out or "ادعاءً" in out  # the demo's claims, counted in Arabic
+    instance_language("ru")
+    out, _ = _run("load_demo")
+    assert out.strip() == "Демонстрационное дело уже загружено; ничего не изменилось."
+
+
+def test_the_instances_language_comes_from_the_environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
+    env.pop("DATABASE_URL", None)
+
+    def manage(*args, language):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**env, "CORROBORATE_LANGUAGE": language},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    ukrainian = manage("storage_copy", "--to", "s3", language="uk")
+    assert ukrainian.returncode == 1
+    assert "Кошик не налаштовано: задайте S3_BUCKET" in ukrainian.stderr
+    unknown = manage("check", language="klingon")
+    assert unknown.returncode != 0
+    assert unknown.stderr.strip() == (
+        "manage.py: CORROBORATE_LANGUAGE='klingon' is not one of en, uk, ru, ar."
+    )
+
+
+def test_the_history_shows_stored_choices_in_the_readers_language(client, researcher):
+    from claims.services import claim_update
+    from tests.factories import ClaimFactory
+
+    claim = ClaimFactory(statement="Tanks crossed near Novoazovsk", verdict="unverified")
+    claim_update(claim=claim, data={"verdict": "refuted"}, by=researcher)
+    client.force_login(researcher)
+    page = client.get(reverse("claims:claim_detail", args=[claim.pk]), HTTP_ACCEPT_LANGUAGE="uk")
+    history = page.content.decode().split('<ol class="history">')[1].split("</ol>")[0]
+    assert "Вердикт" in history and "Спростовано" in history and "Не перевірено" in history
+    assert "Refuted" not in history
+    # Stored in English all the same, and other values shown as they are.
+    from core.history import field_value
+
+    with translation.override("uk"):
+        assert field_value("Refuted", "Verdict") == "Спростовано"
+        assert field_value("Refuted", "Statement") == "Refuted"
+        assert field_value(3, "Verdict") == 3

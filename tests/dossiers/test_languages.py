@@ -3,6 +3,7 @@ laid out right to left in Arabic; JSON field names and schema.org values in Engl
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -88,3 +89,15 @@ def test_the_claim_page_offers_the_dossiers_language(client, claim):
     page = client.get(reverse("claims:claim_detail", args=[claim.pk]), HTTP_ACCEPT_LANGUAGE="uk")
     html = page.content.decode()
     assert 'name="language"' in html and '<option value="uk" lang="uk" selected>' in html
+
+
+def test_the_zip_bundles_readme_is_in_the_dossiers_language(client, claim):
+    response = _get(client, claim, "zip", language="uk")
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    readme = next(n for n in bundle.namelist() if n.endswith("README.txt"))
+    text = bundle.read(readme).decode()
+    assert text.startswith("Це досьє твердження, експортоване з Corroborate ")
+    assert "  dossier.pdf    те саме, для друку\n" in text
+    assert "  sha256sum -c SHA256SUMS        (Linux)\n" in text  # commands stay as they are
+    assert "Кожен рядок має закінчуватися на «OK»." in text
+    assert all(len(line) <= 88 for line in text.splitlines())

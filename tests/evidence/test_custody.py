@@ -96,7 +96,7 @@ def test_the_log_is_shown_on_the_evidence_page(client, item, researcher):
 def test_verify_evidence_passes_when_all_files_match(item):
     out = StringIO()
     call_command("verify_evidence", stdout=out)
-    assert "All 1 evidence files match their SHA-256." in out.getvalue()
+    assert "The 1 evidence file matches its SHA-256." in out.getvalue()
 
 
 def test_verify_evidence_catches_one_changed_byte_and_a_missing_file(researcher, settings, item):

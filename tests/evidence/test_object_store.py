@@ -155,13 +155,13 @@ def test_verify_evidence_rehashes_the_bucket_and_catches_a_changed_object(
     _upload(client, files.png(), "a.png")
     out = io.StringIO()
     call_command("verify_evidence", stdout=out)
-    assert "All 1 evidence files match their SHA-256." in out.getvalue()
+    assert "The 1 evidence file matches its SHA-256." in out.getvalue()
     item = EvidenceItem.objects.get()
     key = f"{bucket_storage['prefix']}/{item.file.name}"
     s3 = s3_client(bucket_storage["endpoint"])
     s3.put_object(Bucket=bucket_storage["bucket"], Key=key, Body=b"tampered")
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 of 1 evidence files are missing or altered"):
+    with pytest.raises(CommandError, match="1 of 1 evidence file is missing or altered"):
         call_command("verify_evidence", stderr=err)
     assert f"ALTERED #{item.pk}" in err.getvalue()
 

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import history
 from core.models import HistoryEntry
@@ -22,12 +24,21 @@ class Command(BaseCommand):
     def handle(self, *args, expect_head: str | None = None, **options) -> None:
         problem = next(history.verify(), None)
         if problem is not None:
-            raise CommandError(f"History chain broken at entry {problem.seq}: {problem.message}.")
+            raise CommandError(
+                _("History chain broken at entry %(seq)d: %(problem)s.")
+                % {"seq": problem.seq, "problem": problem.message}
+            )
         if expect_head and not HistoryEntry.objects.filter(hash=expect_head).exists():
             raise CommandError(
-                f"The chain no longer contains the head {expect_head}: it was rewritten."
+                _("The chain no longer contains the head %(hash)s: it was rewritten.")
+                % {"hash": expect_head}
             )
         count = HistoryEntry.objects.count()
+        verified = ngettext(
+            "History verified: %(count)d entry, head %(hash)s.",
+            "History verified: %(count)d entries, head %(hash)s.",
+            count,
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"History verified: {count} entries, head {history.head_hash()}.")
+            self.style.SUCCESS(verified % {"count": count, "hash": history.head_hash()})
         )

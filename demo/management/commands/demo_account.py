@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from demo.case import demo_investigation
 from investigations.models import Role
@@ -28,8 +29,12 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username=USERNAME).exists():
             self.stdout.write(
-                f"Sign in at {url} as '{USERNAME}' with the password printed when the account "
-                f"was created (set a new one: python manage.py changepassword {USERNAME})."
+                _(
+                    "Sign in at %(url)s as “%(username)s” with the password printed when the "
+                    "account was created (set a new one: python manage.py changepassword "
+                    "%(username)s)."
+                )
+                % {"url": url, "username": USERNAME}
             )
             return
         password = secrets.token_urlsafe(12)
@@ -41,7 +46,10 @@ class Command(BaseCommand):
         membership_set(investigation=demo_investigation(), user=user, role=Role.LEAD, by=None)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the local demo account. Sign in at {url}\n"
-                f"  username: {USERNAME}\n  password: {password}"
+                _("Created the local demo account. Sign in at %(url)s") % {"url": url}
+                + "\n  "
+                + _("username: %(username)s") % {"username": USERNAME}
+                + "\n  "
+                + _("password: %(password)s") % {"password": password}
             )
         )

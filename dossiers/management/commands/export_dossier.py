@@ -1,10 +1,13 @@
 import uuid
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from claims.models import Claim
+from core.accounts import user_named
 from core.progress import progress_bar
 from dossiers import export
 from dossiers.build import build
@@ -22,10 +25,14 @@ def _find(reference: str) -> Claim:
             {"uuid": uuid.UUID(reference)} if not reference.isdigit() else {"pk": int(reference)}
         )
     except ValueError:
-        raise CommandError(f"“{reference}” is neither a claim id nor a claim UUID.") from None
+        raise CommandError(
+            _("“%(reference)s” is neither a claim id nor a claim UUID.") % {"reference": reference}
+        ) from None
     claim = Claim.objects.filter(**lookup).first()
     if claim is None:
-        raise CommandError(f"No claim with id or UUID “{reference}”.")
+        raise CommandError(
+            _("No claim with id or UUID “%(reference)s”.") % {"reference": reference}
+        )
     return claim
 
 
@@ -48,13 +55,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, claims, format, output, include_unreviewed, user, **options) -> None:
         found = [_find(reference) for reference in claims]  # every claim, before any writing
-        exporter = None
-        if user:
-            exporter = get_user_model().objects.filter(username=user).first()
-            if exporter is None:
-                raise CommandError(f"No user “{user}”.")
+        exporter = user_named(user) if user else None
         several = len(found) > 1 or output.is_dir()
-        progress = progress_bar("exporting ", stream=self.stderr)
+        progress = progress_bar(_("exporting"), stream=self.stderr)
         if several:
             output.mkdir(parents=True, exist_ok=True)
         for number, claim in enumerate(found, start=1):
@@ -69,5 +72,13 @@ class Command(BaseCommand):
             export.record_export(dossier, user=exporter, what=f"{format.upper()} (command line)")
             progress(number, len(found))
             if several:
-                self.stdout.write(f"{path} ({size / 1e6:.1f} MB)")
-        self.stdout.write(self.style.SUCCESS(f"Exported {len(found)} dossier(s) to {output}."))
+                self.stdout.write(
+                    _("%(path)s (%(size)s MB)")
+                    % {"path": path, "size": number_format(size / 1e6, 1)}
+                )
+        exported = ngettext(
+            "Exported %(count)d dossier to %(output)s.",
+            "Exported %(count)d dossiers to %(output)s.",
+            len(found),
+        )
+        self.stdout.write(self.style.SUCCESS(exported % {"count": len(found), "output": output}))

@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from dossiers.restore import import_dossier
 from investigations.commands import ImportCommand
 
@@ -10,7 +13,7 @@ class Command(ImportCommand):
         "instance. Evidence files are checked against their SHA-256 before anything is "
         "written; records are matched by UUID, so restoring twice changes nothing."
     )
-    progress_label = "checking files "
+    progress_label = gettext_lazy("checking files")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, metavar="FILE")
@@ -23,4 +26,8 @@ class Command(ImportCommand):
             user=options["user"],
             progress=options["progress"],
         )
-        return f"Restored claim {claim.uuid} “{claim.statement}”: {report}."
+        return _("Restored claim %(uuid)s “%(statement)s”: %(report)s.") % {
+            "uuid": claim.uuid,
+            "statement": claim.statement,
+            "report": report,
+        }

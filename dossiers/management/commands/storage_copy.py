@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.progress import progress_bar
 from core.storage import StorageUnavailable, chunks, open_stream, translated_errors
@@ -55,19 +57,37 @@ class _Hashing:
         return data
 
 
+_DERIVED = {
+    "thumbnail": gettext_lazy("thumbnail of evidence #%(pk)d"),
+    "preview": gettext_lazy("preview of evidence #%(pk)d"),
+    "keyframe_strip": gettext_lazy("keyframe strip of evidence #%(pk)d"),
+}
+
+
+def _missing(stored: Stored) -> str:
+    return _("MISSING %(what)s: %(name)s is not in the source store") % {
+        "what": stored.what,
+        "name": stored.name,
+    }
+
+
 def _files():
     items = EvidenceItem.objects.exclude(file="").only(
         "pk", "file", "sha256", "thumbnail", "preview", "keyframe_strip"
     )
     for item in items.order_by("pk").iterator(chunk_size=500):
-        yield Stored(item.file.name, f"original of evidence #{item.pk}", item.sha256)
-        for kind in ("thumbnail", "preview", "keyframe_strip"):
+        yield Stored(
+            item.file.name, _("original of evidence #%(pk)d") % {"pk": item.pk}, item.sha256
+        )
+        for kind, what in _DERIVED.items():
             field = getattr(item, kind)
             if field:
-                yield Stored(field.name, f"{kind.replace('_', ' ')} of evidence #{item.pk}")
+                yield Stored(field.name, what % {"pk": item.pk})
     prepared = PreparedDossier.objects.filter(state=Preparation.READY).exclude(file="")
     for dossier in prepared.only("pk", "file", "sha256").iterator():
-        yield Stored(dossier.file.name, f"prepared dossier {dossier.pk}", dossier.sha256)
+        yield Stored(
+            dossier.file.name, _("prepared dossier %(pk)d") % {"pk": dossier.pk}, dossier.sha256
+        )
 
 
 def _sha256(storage, name: str) -> str | None:
@@ -86,7 +106,9 @@ def _write(storage, name: str, reader) -> None:
         storage.delete(name)  # a local folder would otherwise pick another name
         written = storage.save(name, File(reader, name=name))
     if written != name:
-        raise CommandError(f"the target stored {name} as {written}")
+        raise CommandError(
+            _("the target stored %(name)s as %(written)s") % {"name": name, "written": written}
+        )
 
 
 class Command(BaseCommand):
@@ -102,7 +124,7 @@ class Command(BaseCommand):
     def handle(self, *args, to: str, **options) -> None:
         if "s3" not in settings.STORAGES:
             raise CommandError(
-                "No bucket is configured: set S3_BUCKET and the other S3_* settings."
+                _("No bucket is configured: set S3_BUCKET and the other S3_* settings.")
             )
         source = storages["local" if to == "s3" else "s3"]
         target = storages[to]
@@ -122,11 +144,17 @@ class Command(BaseCommand):
                     self.stderr.write(outcome)
                 show(done, len(files))
         except StorageUnavailable as error:
-            raise CommandError(f"{error} ({error.detail[:200]}) Run again to resume.") from None
-        summary = (
-            f"{len(files)} files: {copied} copied, {present} already there with the right "
-            f"hash, {len(problems)} problems."
-        )
+            raise CommandError(
+                _("%(error)s (%(detail)s) Run again to resume.")
+                % {"error": error, "detail": error.detail[:200]}
+            ) from None
+        summary = ngettext(
+            "%(count)d file: %(copied)d copied, %(present)d already there with the right hash, "
+            "%(problems)d problems.",
+            "%(count)d files: %(copied)d copied, %(present)d already there with the right hash, "
+            "%(problems)d problems.",
+            len(files),
+        ) % {"count": len(files), "copied": copied, "present": present, "problems": len(problems)}
         if problems:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
@@ -136,13 +164,13 @@ class Command(BaseCommand):
         # source now for a preview.
         expected = stored.sha256 or _sha256(source, stored.name)
         if expected is None:
-            return f"MISSING {stored.what}: {stored.name} is not in the source store"
+            return _missing(stored)
         if _sha256(target, stored.name) == expected:
             return "present"
         try:
             handle = open_stream(source, stored.name)
         except FileNotFoundError:
-            return f"MISSING {stored.what}: {stored.name} is not in the source store"
+            return _missing(stored)
         reader = _Hashing(handle)
         try:
             _write(target, stored.name, reader)
@@ -152,11 +180,17 @@ class Command(BaseCommand):
         if read != expected:
             with translated_errors():
                 target.delete(stored.name)
-            return (
-                f"ALTERED {stored.what}: the source holds {read}, recorded {expected}; not copied"
-            )
+            return _(
+                "ALTERED %(what)s: the source holds %(read)s, recorded %(expected)s; not copied"
+            ) % {
+                "what": stored.what,
+                "read": read,
+                "expected": expected,
+            }
         if _sha256(target, stored.name) != read:
             with translated_errors():
                 target.delete(stored.name)
-            return f"CORRUPTED {stored.what}: the copy in the target does not match; removed"
+            return _("CORRUPTED %(what)s: the copy in the target does not match; removed") % {
+                "what": stored.what
+            }
         return "copied"

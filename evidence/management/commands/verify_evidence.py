@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.storage import StorageUnavailable
 from evidence.services import evidence_verify_all
@@ -17,14 +19,24 @@ class Command(BaseCommand):
         except StorageUnavailable as error:
             raise CommandError(f"{error} ({error.detail[:200]})") from None
         for problem in check.problems:
-            word = "MISSING" if problem["problem"] == "missing" else "ALTERED"
-            self.stderr.write(
-                f"{word} #{problem['item']} “{problem['title']}”: {problem['detail']}"
+            line = (
+                _("MISSING #%(item)s “%(title)s”: %(detail)s")
+                if problem["problem"] == "missing"
+                else _("ALTERED #%(item)s “%(title)s”: %(detail)s")
             )
+            self.stderr.write(line % problem)
         if check.problems:
             raise CommandError(
-                f"{len(check.problems)} of {check.checked} evidence files are missing or altered."
+                ngettext(
+                    "%(problems)d of %(count)d evidence file is missing or altered.",
+                    "%(problems)d of %(count)d evidence files are missing or altered.",
+                    check.checked,
+                )
+                % {"problems": len(check.problems), "count": check.checked}
             )
-        self.stdout.write(
-            self.style.SUCCESS(f"All {check.checked} evidence files match their SHA-256.")
+        matched = ngettext(
+            "The %(count)d evidence file matches its SHA-256.",
+            "All %(count)d evidence files match their SHA-256.",
+            check.checked,
         )
+        self.stdout.write(self.style.SUCCESS(matched % {"count": check.checked}))

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from imports.claimreview import import_claimreview
 from investigations.commands import ImportCommand
 
@@ -32,4 +34,4 @@ class Command(ImportCommand):
         )
         for note in report.notes:
             self.stderr.write(note)
-        return f"Imported reviewed claims: {report}."
+        return _("Imported reviewed claims: %(report)s.") % {"report": report}

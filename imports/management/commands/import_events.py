@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from imports.events import import_events
 from investigations.commands import ImportCommand
 
@@ -24,4 +26,4 @@ class Command(ImportCommand):
         )
         for note in report.notes:
             self.stderr.write(note)
-        return f"Imported news items: {report}."
+        return _("Imported news items: %(report)s.") % {"report": report}

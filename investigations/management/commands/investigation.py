@@ -1,16 +1,11 @@
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from core.accounts import user_named
 from investigations import services
 from investigations.models import Investigation, Role
-
-
-def _investigation(slug: str) -> Investigation:
-    found = Investigation.objects.filter(slug=slug).first()
-    if found is None:
-        raise CommandError(f"No investigation “{slug}” (see: manage.py investigation list).")
-    return found
+from investigations.selectors import investigation_named
 
 
 def _refusal(error: ValidationError) -> str:
@@ -48,23 +43,28 @@ class Command(BaseCommand):
         investigation = services.investigation_create(
             name=name, slug=slug, description=description, by=None
         )
-        self.stdout.write(f"Created “{investigation.name}” ({investigation.slug}).")
+        self.stdout.write(
+            _("Created “%(name)s” (%(slug)s).")
+            % {"name": investigation.name, "slug": investigation.slug}
+        )
 
     def add_member(self, *, slug: str, username: str, role: str, **options) -> None:
-        investigation = _investigation(slug)
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user “{username}”.")
+        investigation = investigation_named(slug)
+        user = user_named(username)
         services.membership_set(investigation=investigation, user=user, role=role, by=None)
-        self.stdout.write(f"{username} is {Role(role).label.lower()} in {investigation.slug}.")
+        self.stdout.write(
+            _("%(username)s is %(role)s in %(slug)s.")
+            % {"username": username, "role": Role(role).label.lower(), "slug": investigation.slug}
+        )
 
     def remove_member(self, *, slug: str, username: str, **options) -> None:
-        investigation = _investigation(slug)
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user “{username}”.")
+        investigation = investigation_named(slug)
+        user = user_named(username)
         services.membership_remove(investigation=investigation, user=user, by=None)
-        self.stdout.write(f"{username} is no longer a member of {investigation.slug}.")
+        self.stdout.write(
+            _("%(username)s is no longer a member of %(slug)s.")
+            % {"username": username, "slug": investigation.slug}
+        )
 
     def list(self, **options) -> None:
         investigations = Investigation.objects.prefetch_related("memberships__user")
@@ -73,9 +73,18 @@ class Command(BaseCommand):
                 f"{m.user.username} ({m.get_role_display().lower()})"
                 for m in investigation.memberships.all()
             )
-            status = " [archived]" if investigation.is_archived else ""
+            line = (
+                _("%(slug)s [archived]: %(name)s — %(members)s")
+                if investigation.is_archived
+                else _("%(slug)s: %(name)s — %(members)s")
+            )
             self.stdout.write(
-                f"{investigation.slug}{status}: {investigation.name} — {members or 'no members'}"
+                line
+                % {
+                    "slug": investigation.slug,
+                    "name": investigation.name,
+                    "members": members or _("no members"),
+                }
             )
         if not investigations:
-            self.stdout.write("No investigations yet.")
+            self.stdout.write(_("No investigations yet."))

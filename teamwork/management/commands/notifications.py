@@ -2,6 +2,7 @@
 runs cron instead (or to catch up by hand)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from teamwork import fanout, mail
 
@@ -19,8 +20,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         read = fanout.fan_out()
         told = fanout.run_alerts()
-        self.stdout.write(f"Read {read} history entries; {told} saved searches had new matches.")
+        self.stdout.write(
+            _("History entries read: %(read)d; saved searches with new matches: %(told)d.")
+            % {"read": read, "told": told}
+        )
         if options["mail"]:
-            self.stdout.write(f"Sent {mail.mail_due()} messages of notifications due.")
+            self.stdout.write(
+                _("Notification messages sent: %(count)d.") % {"count": mail.mail_due()}
+            )
         if options["digest"]:
-            self.stdout.write(f"Sent {mail.mail_digests()} daily digests.")
+            self.stdout.write(_("Daily digests sent: %(count)d.") % {"count": mail.mail_digests()})
