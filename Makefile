@@ -9,6 +9,7 @@ PORT ?= 8000
 
 run: $(VENV)/.runtime messages
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py signing_key create --if-missing
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_account --url http://$(HOST):$(PORT)/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -52,6 +52,7 @@ def setup_django(workdir: Path) -> None:
         DJANGO_SECURE_SSL_REDIRECT="false",
         EVIDENCE_MAX_UPLOAD_BYTES=str(4 * 1024**3),
         DJANGO_STATIC_ROOT=str(workdir / "static"),
+        SIGNING_KEY_FILE=str(workdir / "signing-key.pem"),
     )
     (workdir / "static").mkdir(exist_ok=True)
     sys.path.insert(0, str(ROOT))
@@ -61,6 +62,7 @@ def setup_django(workdir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("signing_key", "create", verbosity=0)
 
 
 def setup_django_on_postgresql(why: str) -> None:

@@ -85,7 +85,7 @@ def main() -> int:
         sampler = Sampler()
         sampler.start()
         start = time.perf_counter()
-        size = export.write_zip(members, out)
+        size = export.write_zip(members, out, exported_by=None)
         stream_seconds = time.perf_counter() - start
         stream_growth = sampler.stop()
 

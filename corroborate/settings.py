@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "claims",
     "evidence",
     "assessment",
+    "proofs.apps.ProofsConfig",
     "teamwork.apps.TeamworkConfig",
     "dossiers",
     "imports",
@@ -397,6 +398,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.remove_expired",
         "schedule": 3600,
     },
+}
+
+# Proofs (README, "Dossiers a court can check"): the Ed25519 key dossiers are signed with,
+# kept outside the database: a file (created by `manage.py signing_key create`), or its PEM
+# text in SIGNING_KEY. A Time-Stamping Authority (RFC 3161) timestamps each dossier and,
+# every TIMESTAMP_HISTORY_EVERY_HOURS, the history's head; TIMESTAMP_CA_FILE is its
+# certificate (or its CA's), to check its tokens against.
+SIGNING_KEY = env_str("SIGNING_KEY")
+SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE") or BASE_DIR / "keys" / "signing-key.pem")
+TIMESTAMP_URL = env_str("TIMESTAMP_URL")
+TIMESTAMP_CA_FILE = env_str("TIMESTAMP_CA_FILE")
+TIMESTAMP_TIMEOUT = env_int("TIMESTAMP_TIMEOUT", 10)
+TIMESTAMP_HISTORY_EVERY_HOURS = env_int("TIMESTAMP_HISTORY_EVERY_HOURS", 24)
+CELERY_BEAT_SCHEDULE["timestamp-history-head"] = {
+    "task": "proofs.tasks.timestamp_history",
+    "schedule": TIMESTAMP_HISTORY_EVERY_HOURS * 3600,
 }
 
 # Secure by default whenever debug is off; each may be relaxed behind a TLS-terminating proxy.

@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("", include((claim_pages, "claims"))),
     path("", include("evidence.urls")),
+    path("", include("proofs.urls")),
     path("", include("investigations.urls")),
     path("", include("teamwork.urls")),
 ]

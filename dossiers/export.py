@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import re
 import textwrap
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,11 +28,15 @@ from PIL import ImageFile
 
 from accounts.models import EventKind
 from accounts.services import security_event
+from core import history
 from core.storage import chunks as stored_chunks
 from core.storage import stream
 from dossiers.build import Dossier, evidence_path, preview_path
 from evidence.models import CustodyAction
 from evidence.services import custody_record
+from proofs import verify
+from proofs.keys import InstanceKey, current_key, keys_url
+from proofs.timestamps import now_or_reason
 
 CHUNK = 1024 * 1024
 FONT = "fonts/NotoSansSC-Regular-GB2312.ttf"
@@ -145,6 +151,7 @@ def record_export(dossier: Dossier, *, user, what: str) -> None:
 class Member:
     path: str
     chunks: Callable[[], Iterable[bytes]]
+    claim: str = ""  # the claim's UUID, on a dossier.json: the manifest names it
 
 
 def _bytes(data: bytes) -> Callable[[], Iterable[bytes]]:
@@ -177,6 +184,22 @@ def readme(dossier: Dossier) -> str:
         ),
         ("evidence/", _("the evidence files, exactly as received")),
         ("previews/", _("the previews shown in the dossier")),
+        (
+            "manifest.json",
+            _(
+                "what was exported, when, by whom and from which instance, with the size and "
+                "SHA-256 of every file"
+            ),
+        ),
+        ("manifest.json.sig", _("the instance's Ed25519 signature of manifest.json")),
+        (
+            "manifest.json.tsr",
+            _(
+                "a trusted timestamp of manifest.json (RFC 3161), when the instance has a "
+                "Time-Stamping Authority; otherwise manifest.json.tsr-missing.txt says why"
+            ),
+        ),
+        ("verify.py", _("checks all of this, offline (Python 3 and its cryptography package)")),
         ("SHA256SUMS", _("the SHA-256 of every other file in this bundle")),
     ]
     exported = _("This is the dossier of a claim, exported from Corroborate on %(date)s.")
@@ -185,6 +208,21 @@ def readme(dossier: Dossier) -> str:
         lines += textwrap.wrap(
             what, README_WIDTH, initial_indent=f"  {name:<14} ", subsequent_indent=" " * 17
         )
+    script = _(
+        "To check the whole dossier (every file’s SHA-256 against the signed manifest, the "
+        "signature, the timestamp), unpack verify.py from it and run, with Python 3:"
+    )
+    lines += ["", *textwrap.wrap(script, README_WIDTH), ""]
+    lines += ["  pip install cryptography"]
+    lines += ["  python3 verify.py DOSSIER.zip --public-key KEY.pem --tsa-cert TSA-CA.pem", ""]
+    keys = _(
+        "KEY.pem is the public key of the instance that issued the dossier (its fingerprint "
+        "is in manifest.json; ask the issuer for it by another channel, or give --fetch-key "
+        "to fetch the keys it publishes); TSA-CA.pem is the certificate of the Time-Stamping "
+        "Authority or its CA. Each check prints one line; any FAILED line means the dossier "
+        "is not as it was issued."
+    )
+    lines += textwrap.wrap(keys, README_WIDTH)
     lines += ["", _("To check that nothing in it was altered, in a terminal in this folder:"), ""]
     lines += ["  sha256sum -c SHA256SUMS        (Linux)"]
     lines += ["  shasum -a 256 -c SHA256SUMS    (macOS)", ""]
@@ -193,6 +231,10 @@ def readme(dossier: Dossier) -> str:
         "recorded when it was received, listed in dossier.json and dossier.html."
     )
     lines += textwrap.wrap(checks, README_WIDTH)
+    lines += ["", *textwrap.wrap(_("With OpenSSL alone:"), README_WIDTH), ""]
+    lines += ["  openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in manifest.json \\"]
+    lines += ["      -sigfile manifest.json.sig"]
+    lines += ["  openssl ts -verify -data manifest.json -in manifest.json.tsr -CAfile TSA-CA.pem"]
     if dossier.data["includes_unreviewed_evidence"]:
         marked = _(
             "This dossier includes evidence that has NOT been reviewed; it is marked as such."
@@ -205,7 +247,7 @@ def dossier_members(dossier: Dossier, *, prefix: str = "") -> list[Member]:
     members = [
         Member(prefix + "dossier.html", _bytes(render_html(dossier).encode())),
         Member(prefix + "dossier.pdf", _bytes(render_pdf(dossier))),
-        Member(prefix + "dossier.json", _bytes(render_json(dossier))),
+        Member(prefix + "dossier.json", _bytes(render_json(dossier)), str(dossier.claim.uuid)),
     ]
     for item in dossier.items:
         if item.file:
@@ -243,33 +285,91 @@ class _Pipe:
         return data
 
 
-def stream_zip(members: Iterable[Member], *, on_complete: Callable[[], None] | None = None):
-    """The ZIP of `members` plus SHA256SUMS (covering them all), as a stream of bytes."""
-    pipe, sums = _Pipe(), []
+VERIFIER = Path(verify.__file__)
+
+
+def stream_zip(
+    members: Iterable[Member],
+    *,
+    exported_by: str | None,
+    on_complete: Callable[[], None] | None = None,
+) -> Iterator[bytes]:
+    """The ZIP of `members`, the verifier (verify.py), the manifest of them all signed with
+    the instance's key and timestamped, and SHA256SUMS covering every file, as a stream of
+    bytes. KeyUnavailable before the first byte when there is no key to sign with."""
+    key = current_key()
+    return _stream_zip(members, key, exported_by, on_complete)
+
+
+def _stream_zip(members, key: InstanceKey, exported_by, on_complete) -> Iterator[bytes]:
+    pipe, files, claims = _Pipe(), [], []
     stamp = timezone.localtime().timetuple()[:6]
+    verifier = Member(verify.SCRIPT, _bytes(VERIFIER.read_bytes()))
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for member in members:
+        for member in itertools.chain(members, [verifier]):
             info = zipfile.ZipInfo(member.path, date_time=stamp)
-            digest = hashlib.sha256()
+            digest, size = hashlib.sha256(), 0
             with archive.open(info, "w", force_zip64=True) as entry:
                 for chunk in member.chunks():
                     digest.update(chunk)
+                    size += len(chunk)
                     entry.write(chunk)
                     yield pipe.take()
-            # The format `sha256sum -c` reads: hash, two spaces, path.
-            sums.append(f"{digest.hexdigest()}  {member.path}\n")
+            files.append({"path": member.path, "size": size, "sha256": digest.hexdigest()})
+            if member.claim:
+                claims.append(member.claim)
             yield pipe.take()
-        archive.writestr(zipfile.ZipInfo("SHA256SUMS", date_time=stamp), "".join(sums))
+        for name, data in seal(files, claims, key, exported_by):
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+            files.append({"path": name, "sha256": hashlib.sha256(data).hexdigest()})
+        # The format `sha256sum -c` reads: hash, two spaces, path.
+        sums = "".join(f"{file['sha256']}  {file['path']}\n" for file in files)
+        archive.writestr(zipfile.ZipInfo(verify.SUMS, date_time=stamp), sums)
     yield pipe.take()
     if on_complete is not None:
         on_complete()
 
 
-def write_zip(members: Iterable[Member], path: Path) -> int:
+def seal(
+    files: list[dict], claims: list[str], key: InstanceKey, exported_by: str | None
+) -> list[tuple[str, bytes]]:
+    """The manifest of `files` (path, size, SHA-256), its signature, and its timestamp token
+    (or why there is none)."""
+    manifest = {
+        "format": verify.MANIFEST_FORMAT,
+        "format_version": 1,
+        "instance": {
+            "name": settings.CORROBORATE_ORGANISATION,
+            "url": settings.CORROBORATE_BASE_URL,
+            "keys_url": keys_url(),
+        },
+        "exported_by": exported_by,
+        "exported_at": timezone.now().isoformat(),
+        "claims": claims,
+        "history_head": {"seq": history.head_seq(), "hash": history.head_hash()},
+        "files": files,
+        "signing_key": {
+            "algorithm": "Ed25519",
+            "fingerprint": key.fingerprint,
+            "public_key": key.public_pem,
+        },
+    }
+    data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    sealed = [(verify.MANIFEST, data), (verify.SIGNATURE, key.sign(data))]
+    token, reason = now_or_reason(data)
+    if token is not None:
+        sealed.append((verify.TOKEN, token))
+    else:
+        sealed.append((verify.NO_TOKEN, (reason + "\n").encode()))
+    return sealed
+
+
+def write_zip(members: Iterable[Member], path: Path, *, exported_by: str | None) -> int:
     """Stream the bundle to a file; returns its size."""
     size = 0
+    stream = stream_zip(members, exported_by=exported_by)
     with open(path, "wb") as out:
-        for data in stream_zip(members):
+        for data in stream:
             out.write(data)
             size += len(data)
     return size

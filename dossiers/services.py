@@ -29,6 +29,7 @@ from core.tasks import enqueue
 from dossiers import export
 from dossiers.build import build as build_dossier
 from dossiers.models import DossierKind, Preparation, PreparedDossier
+from proofs.keys import KeyUnavailable
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import custody_record_many
 from investigations.access import visible_ids
@@ -165,7 +166,8 @@ def _write_in_language(prepared: PreparedDossier, out, contents: list) -> None:
                 yield from export.dossier_members(built, prefix=f"{built.file_stem}/")
 
         members = members_of_all()
-    for data in export.stream_zip(members):
+    exporter = user.get_username() if user else None
+    for data in export.stream_zip(members, exported_by=exporter):
         out.write(data)
 
 
@@ -193,7 +195,7 @@ def dossier_prepare(pk: int) -> None:
     except Http404:
         _set(pk, Preparation.FAILED, _("You can no longer see one of its claims."))
         return
-    except export.PdfUnavailable as error:
+    except (export.PdfUnavailable, KeyUnavailable) as error:
         _set(pk, Preparation.FAILED, str(error))
         return
     except Exception as error:

@@ -28,6 +28,7 @@ from core.pagination import paginate, total_of
 from dossiers import export, services
 from dossiers.build import build as build_dossier
 from dossiers.models import DossierKind, PreparedDossier
+from proofs.keys import KeyUnavailable
 from investigations.access import list_params, record_or_404, role_required
 from investigations.models import Role
 
@@ -89,10 +90,15 @@ def _dossier_response(request: HttpRequest, pk: int, fmt: str, include: bool) ->
     )
     name = f"{dossier.file_stem}.{fmt}"
     if fmt == "zip":
-        stream = export.stream_zip(
-            export.dossier_members(dossier),
-            on_complete=lambda: export.record_export(dossier, user=request.user, what="ZIP"),
-        )
+        try:
+            stream = export.stream_zip(
+                export.dossier_members(dossier),
+                exported_by=request.user.get_username(),
+                on_complete=lambda: export.record_export(dossier, user=request.user, what="ZIP"),
+            )
+        except KeyUnavailable as error:
+            messages.error(request, str(error))
+            return redirect("claims:claim_detail", pk=pk)
         return _attachment(StreamingHttpResponse(stream, content_type=_DOSSIER_TYPES[fmt]), name)
     try:
         body = {

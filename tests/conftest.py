@@ -18,6 +18,33 @@ def _isolated_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session")
+def signing_key_file(tmp_path_factory):
+    """One Ed25519 key for the whole run (a test rotating keys makes its own)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings, signing_key_file):
+    """Dossiers are signed with the run's key; no Time-Stamping Authority unless a test
+    starts one (tests/proofs/conftest.py)."""
+    settings.SIGNING_KEY = ""
+    settings.SIGNING_KEY_FILE = signing_key_file
+    settings.TIMESTAMP_URL = ""
+    settings.TIMESTAMP_CA_FILE = ""
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

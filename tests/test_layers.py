@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. Apps on one row span the domain and do not import one another.
 LAYERS = [
     {"core"},
+    {"proofs"},
     {"accounts"},
     {"investigations"},
     {"claims"},

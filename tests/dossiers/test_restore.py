@@ -40,7 +40,9 @@ def _wipe() -> None:
 
 
 def _export_zip(claim, path) -> None:
-    export.write_zip(export.dossier_members(build(claim.pk, include_unreviewed=True)), path)
+    export.write_zip(
+        export.dossier_members(build(claim.pk, include_unreviewed=True)), path, exported_by=None
+    )
 
 
 def _restore(path) -> str:

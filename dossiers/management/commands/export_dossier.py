@@ -11,6 +11,7 @@ from core.accounts import user_named
 from core.progress import progress_bar
 from dossiers import export
 from dossiers.build import build
+from proofs.keys import KeyUnavailable, current_key
 
 WRITERS = {
     "html": lambda dossier: export.render_html(dossier).encode(),
@@ -56,6 +57,11 @@ class Command(BaseCommand):
     def handle(self, *args, claims, format, output, include_unreviewed, user, **options) -> None:
         found = [_find(reference) for reference in claims]  # every claim, before any writing
         exporter = user_named(user) if user else None
+        if format == "zip":
+            try:
+                current_key()  # before any writing
+            except KeyUnavailable as error:
+                raise CommandError(str(error)) from None
         several = len(found) > 1 or output.is_dir()
         progress = progress_bar(_("exporting"), stream=self.stderr)
         if several:
@@ -64,7 +70,8 @@ class Command(BaseCommand):
             dossier = build(claim.pk, include_unreviewed=include_unreviewed, exported_by=exporter)
             path = output / f"{dossier.file_stem}.{format}" if several else output
             if format == "zip":
-                size = export.write_zip(export.dossier_members(dossier), path)
+                members = export.dossier_members(dossier)
+                size = export.write_zip(members, path, exported_by=user)
             else:
                 data = WRITERS[format](dossier)
                 path.write_bytes(data)

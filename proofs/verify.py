@@ -1,0 +1,703 @@
+#!/usr/bin/env python3
+"""Check a Corroborate dossier without trusting Corroborate.
+
+    python verify.py DOSSIER.zip                      every hash, the signature, the timestamp
+    python verify.py DOSSIER.zip --public-key KEY     ... signed by this key (PEM, or the
+                                                      instance's published key list, JSON)
+    python verify.py DOSSIER.zip --fetch-key          ... by a key the instance publishes
+                                                      (fetched from the manifest's keys_url)
+    python verify.py DOSSIER.zip --tsa-cert CERT      ... timestamped by this Time-Stamping
+                                                      Authority (its certificate or its CA's)
+
+DOSSIER may also be the folder the ZIP was unpacked into. Needs Python 3.9 or later and the
+`cryptography` package (pip install cryptography), nothing else. Each check prints one line
+(OK, FAILED, or NOTE for what could not be checked and why); the exit status is 1 when any
+check failed, 2 when the dossier cannot be read at all.
+
+What it checks:
+  files       every file the manifest lists is there, with its size and SHA-256, and nothing
+              else is in the bundle
+  SHA256SUMS  every line of SHA256SUMS (which also covers the manifest, its signature and
+              its timestamp)
+  manifest    the manifest is of the claims in the dossier
+  signature   the manifest's Ed25519 signature, by the key it names (compared with the key
+              given, or the published ones, when asked)
+  timestamp   the RFC 3161 timestamp token: for this manifest, signed by a time-stamping
+              certificate (issued by the certificate given, when given), at the time it says
+
+This file is part of Corroborate (https://github.com/); it is copied into every dossier so
+that the dossier can be checked offline, years later, without the server that made it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import sys
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+# The bundle's own files, beside the dossier's.
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+TOKEN = "manifest.json.tsr"
+NO_TOKEN = "manifest.json.tsr-missing.txt"
+SUMS = "SHA256SUMS"
+SCRIPT = "verify.py"
+MANIFEST_FORMAT = "corroborate-dossier-manifest"
+KEYS_FORMAT = "corroborate-signing-keys"
+SEALS = {MANIFEST, SIGNATURE, TOKEN, NO_TOKEN, SUMS}  # not listed in the manifest
+CHUNK = 1 << 20
+
+
+class Failed(Exception):
+    """A check that failed: the message says what and where."""
+
+
+# Keys --------------------------------------------------------------------------------------
+
+
+def fingerprint(public_key) -> str:
+    """sha256: and the hex SHA-256 of the raw 32-byte Ed25519 public key."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def load_public_key(pem: str | bytes):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    key = serialization.load_pem_public_key(pem.encode() if isinstance(pem, str) else pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise Failed("the public key is not an Ed25519 key")
+    return key
+
+
+class KnownKey(NamedTuple):
+    key: object
+    fingerprint: str
+    valid_from: datetime.datetime | None
+    valid_until: datetime.datetime | None
+
+
+def read_keys(data: bytes) -> list[KnownKey]:
+    """A PEM public key, or an instance's published key list (JSON, with validity)."""
+    text = data.decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        listing = json.loads(text)
+        if listing.get("format") != KEYS_FORMAT:
+            raise Failed("the key list is not a Corroborate signing key list")
+        found = []
+        for entry in listing.get("keys", []):
+            key = load_public_key(entry["public_key"])
+            found.append(
+                KnownKey(
+                    key,
+                    fingerprint(key),
+                    _when(entry.get("valid_from")),
+                    _when(entry.get("valid_until")),
+                )
+            )
+        return found
+    key = load_public_key(text)
+    return [KnownKey(key, fingerprint(key), None, None)]
+
+
+def _when(text: str | None) -> datetime.datetime | None:
+    if not text:
+        return None
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# DER, as much of it as a timestamp token needs ---------------------------------------------
+
+
+class Der(NamedTuple):
+    tag: int
+    content: bytes
+    raw: bytes  # the whole element, tag and length included
+
+
+def der(data: bytes, offset: int = 0) -> tuple[Der, int]:
+    """The element at `offset`, and where the next one starts."""
+    try:
+        tag = data[offset]
+        length = data[offset + 1]
+        start = offset + 2
+        if length & 0x80:
+            count = length & 0x7F
+            if count == 0 or count > 4:
+                raise Failed("not DER: an indefinite or oversized length")
+            length = int.from_bytes(data[start : start + count], "big")
+            start += count
+    except IndexError:
+        raise Failed("not DER: cut short") from None
+    end = start + length
+    if end > len(data):
+        raise Failed("not DER: cut short")
+    return Der(tag, data[start:end], data[offset:end]), end
+
+
+def children(element: Der) -> list[Der]:
+    found, offset = [], 0
+    while offset < len(element.content):
+        child, offset = der(element.content, offset)
+        found.append(child)
+    return found
+
+
+def oid(element: Der) -> str:
+    if element.tag != 0x06:
+        raise Failed("not DER: an object identifier was expected")
+    data, parts, value = element.content, [], 0
+    for byte in data:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    first = min(parts[0] // 40, 2)
+    return ".".join(map(str, [first, parts[0] - 40 * first, *parts[1:]]))
+
+
+def integer(element: Der) -> int:
+    if element.tag != 0x02:
+        raise Failed("not DER: an integer was expected")
+    return int.from_bytes(element.content, "big", signed=True)
+
+
+def generalized_time(element: Der) -> datetime.datetime:
+    text = element.content.decode("ascii")
+    if element.tag != 0x18 or not text.endswith("Z"):
+        raise Failed("not DER: a UTC time was expected")
+    whole, _, fraction = text[:-1].partition(".")
+    moment = datetime.datetime.strptime(whole, "%Y%m%d%H%M%S")
+    micro = int((fraction + "000000")[:6]) if fraction else 0
+    return moment.replace(microsecond=micro, tzinfo=datetime.UTC)
+
+
+SIGNED_DATA = "1.2.840.113549.1.7.2"
+TST_INFO = "1.2.840.113549.1.9.16.1.4"
+CONTENT_TYPE = "1.2.840.113549.1.9.3"
+MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+TIME_STAMPING = "1.3.6.1.5.5.7.3.8"
+HASHES = {
+    "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384",
+    "2.16.840.1.101.3.4.2.3": "sha512",
+    "1.3.14.3.2.26": "sha1",
+}
+RSA_PSS = "1.2.840.113549.1.1.10"
+ED25519 = "1.3.101.112"
+
+
+class Stamp(NamedTuple):
+    time: datetime.datetime
+    authority: str  # the signing certificate's subject
+    trusted_by: str  # the given certificate it chains to, or "" when none was given
+    nonce: int | None  # the requester's, echoed
+
+
+def check_timestamp(response: bytes, message: bytes, trusted: list | None = None) -> Stamp:
+    """An RFC 3161 response (or a bare token) over `message`: its imprint, the signature of
+    its signer, and (with `trusted` certificates) that the signer is one of them or was
+    issued by one of them. Raises Failed naming what is wrong."""
+    from cryptography import x509
+
+    top, _ = der(response)
+    parts = children(top)
+    if parts and parts[0].tag == 0x30 and (not parts[0].content or parts[0].content[0] == 0x02):
+        status = integer(children(parts[0])[0])  # a TimeStampResp: PKIStatusInfo first
+        if status not in (0, 1):
+            raise Failed(f"the authority refused to timestamp it (status {status})")
+        if len(parts) < 2:
+            raise Failed("the response holds no token")
+        token = parts[1]
+    else:
+        token = top
+    content_type, wrapped = children(token)[:2]
+    if oid(content_type) != SIGNED_DATA:
+        raise Failed("the token is not CMS signed data")
+    signed = children(children(wrapped)[0])
+    encapsulated = children(signed[2])
+    if oid(encapsulated[0]) != TST_INFO:
+        raise Failed("the token does not hold timestamp information")
+    tst_raw = children(encapsulated[1])[0].content  # [0] EXPLICIT OCTET STRING: TSTInfo
+    info = children(der(tst_raw)[0])
+    imprint = children(info[2])
+    algorithm = HASHES.get(oid(children(imprint[0])[0]))
+    if algorithm is None or algorithm == "sha1":
+        raise Failed("the token uses a hash this check does not accept")
+    if hashlib.new(algorithm, message).digest() != imprint[1].content:
+        raise Failed("the token is for another document: its imprint is not this one's hash")
+    when = generalized_time(info[4])
+    nonce = next((integer(part) for part in info[5:] if part.tag == 0x02), None)
+
+    certificates = [
+        x509.load_der_x509_certificate(child.raw)
+        for part in signed[3:]
+        if part.tag == 0xA0
+        for child in children(part)
+        if child.tag == 0x30
+    ]
+    signer_infos = [part for part in signed[3:] if part.tag == 0x31]
+    if not signer_infos or not children(signer_infos[0]):
+        raise Failed("the token has no signer")
+    signer = children(children(signer_infos[0])[0])
+    signer_certificate = _signer_certificate(signer[1], certificates)
+    digest = HASHES.get(oid(children(signer[2])[0]))
+    attributes = signer[3]
+    if attributes.tag != 0xA0 or digest is None:
+        raise Failed("the token's signature covers no signed attributes")
+    values = {}
+    for attribute in children(attributes):
+        name, found = children(attribute)
+        values[oid(name)] = children(found)[0]
+    if oid(values.get(CONTENT_TYPE, Der(0x06, b"", b""))) != TST_INFO:
+        raise Failed("the token's signed attributes name another content type")
+    if (
+        values.get(MESSAGE_DIGEST, Der(0, b"", b"")).content
+        != hashlib.new(digest, tst_raw).digest()
+    ):
+        raise Failed("the token's timestamp information was altered")
+    _check_signature(
+        signer_certificate,
+        b"\x31" + attributes.raw[1:],  # signed as a SET OF, stored as [0] IMPLICIT
+        signer[5].content,
+        oid(children(signer[4])[0]),
+        digest,
+    )
+    _check_timestamping_certificate(signer_certificate, when)
+    authority = signer_certificate.subject.rfc4514_string()
+    if not trusted:
+        return Stamp(when, authority, "", nonce)
+    anchor = _chain_to(signer_certificate, certificates, trusted)
+    return Stamp(when, authority, anchor.subject.rfc4514_string(), nonce)
+
+
+def _signer_certificate(identifier: Der, certificates: list):
+    from cryptography import x509
+
+    for certificate in certificates:
+        if identifier.tag == 0x30:  # issuer and serial number
+            issuer, serial = children(identifier)
+            if (
+                certificate.serial_number == integer(serial)
+                and certificate.issuer.public_bytes() == issuer.raw
+            ):
+                return certificate
+        elif identifier.tag == 0x80:  # subject key identifier
+            try:
+                extension = certificate.extensions.get_extension_for_class(
+                    x509.SubjectKeyIdentifier
+                )
+            except x509.ExtensionNotFound:
+                continue
+            if extension.value.digest == identifier.content:
+                return certificate
+    raise Failed("the token does not carry its signer's certificate")
+
+
+def _check_signature(certificate, data: bytes, signature: bytes, algorithm: str, digest: str):
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
+    key = certificate.public_key()
+    chosen = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+    try:
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(signature, data)
+        elif isinstance(key, rsa.RSAPublicKey):
+            scheme = (
+                padding.PSS(padding.MGF1(chosen[digest]()), padding.PSS.AUTO)
+                if algorithm == RSA_PSS
+                else padding.PKCS1v15()
+            )
+            key.verify(signature, data, scheme, chosen[digest]())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(chosen[digest]()))
+        else:
+            raise Failed("the token is signed with a key of a kind this check does not know")
+    except InvalidSignature:
+        raise Failed("the token's signature does not match: it was altered") from None
+
+
+def _check_timestamping_certificate(certificate, when: datetime.datetime) -> None:
+    from cryptography import x509
+
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = []
+    if TIME_STAMPING not in {purpose.dotted_string for purpose in usage}:
+        raise Failed("the token's signer is not a time-stamping certificate")
+    if not certificate.not_valid_before_utc <= when <= certificate.not_valid_after_utc:
+        raise Failed("the token's time is outside its signer's certificate validity")
+
+
+def _chain_to(certificate, carried: list, trusted: list):
+    """The trusted certificate `certificate` is, or chains up to through the ones carried."""
+    wanted = {anchor.fingerprint(_sha256()): anchor for anchor in trusted}
+    current = certificate
+    for _step in range(8):
+        if current.fingerprint(_sha256()) in wanted:
+            return current
+        for issuer in [*trusted, *carried]:
+            if issuer.subject == current.issuer and issuer is not current:
+                try:
+                    current.verify_directly_issued_by(issuer)
+                except Exception:
+                    continue
+                if issuer.fingerprint(_sha256()) in wanted:
+                    return issuer
+                current = issuer
+                break
+        else:
+            break
+    raise Failed("the token's signer was not issued by the time-stamping certificate given")
+
+
+def _sha256():
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA256()
+
+
+# The bundle ---------------------------------------------------------------------------------
+
+
+class Bundle:
+    """A dossier ZIP, or the folder it was unpacked into."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.archive = None if path.is_dir() else zipfile.ZipFile(path)
+
+    def names(self) -> list[str]:
+        if self.archive is not None:
+            return [info.filename for info in self.archive.infolist() if not info.is_dir()]
+        return sorted(
+            str(file.relative_to(self.path).as_posix())
+            for file in self.path.rglob("*")
+            if file.is_file()
+        )
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        if self.archive is not None:
+            handle = self.archive.open(name)
+        else:
+            handle = open(self.path / name, "rb")  # noqa: SIM115 - closed below
+        with handle:
+            yield from iter(lambda: handle.read(CHUNK), b"")
+
+    def read(self, name: str) -> bytes:
+        return b"".join(self.chunks(name))
+
+    def hash(self, name: str) -> tuple[int, str]:
+        """Size and SHA-256 of a member, read in chunks; Failed if the ZIP says it is damaged."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            for chunk in self.chunks(name):
+                digest.update(chunk)
+                size += len(chunk)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise Failed(f"{name} cannot be read: {error}") from None
+        return size, digest.hexdigest()
+
+
+class Report:
+    """One line a check; remembers whether any failed."""
+
+    def __init__(self, out=None) -> None:
+        self.out = out or sys.stdout
+        self.failed = False
+
+    def ok(self, check: str, text: str) -> None:
+        self._line("OK", check, text)
+
+    def fail(self, check: str, text: str) -> None:
+        self.failed = True
+        self._line("FAILED", check, text)
+
+    def note(self, check: str, text: str) -> None:
+        self._line("NOTE", check, text)
+
+    def _line(self, outcome: str, check: str, text: str) -> None:
+        self.out.write(f"{outcome:<7} {check}: {text}\n")
+
+
+def verify(
+    path: Path,
+    *,
+    keys: list[KnownKey] | None = None,
+    fetch_keys: Callable[[str], bytes] | None = None,
+    tsa_certificates: list | None = None,
+    out=None,
+) -> bool:
+    """Run every check on the dossier at `path`; True when none failed."""
+    report = Report(out)
+    try:
+        bundle = Bundle(path)
+        names = bundle.names()
+    except (zipfile.BadZipFile, OSError) as error:
+        report.fail("bundle", f"{path} cannot be read: {error}")
+        return False
+    if MANIFEST not in names:
+        report.fail("manifest", f"the bundle holds no {MANIFEST}")
+        _check_sums(bundle, names, report)
+        return False
+    manifest_bytes = bundle.read(MANIFEST)
+    try:
+        manifest = json.loads(manifest_bytes)
+        if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+            raise ValueError("not a Corroborate dossier manifest")
+    except ValueError as error:
+        report.fail("manifest", f"{MANIFEST} cannot be read: {error}")
+        _check_sums(bundle, names, report)
+        _check_signature_of(bundle, names, manifest_bytes, None, keys, None, report)
+        _check_token(bundle, names, manifest_bytes, tsa_certificates, report)
+        return False
+    _check_files(bundle, names, manifest, report)
+    _check_sums(bundle, names, report)
+    _check_claims(bundle, names, manifest, report)
+    _check_signature_of(bundle, names, manifest_bytes, manifest, keys, fetch_keys, report)
+    _check_token(bundle, names, manifest_bytes, tsa_certificates, report)
+    return not report.failed
+
+
+def _check_files(bundle: Bundle, names: list[str], manifest: dict, report: Report) -> None:
+    listed = {entry["path"]: entry for entry in manifest.get("files", [])}
+    wrong = 0
+    for name, entry in listed.items():
+        if name not in names:
+            report.fail("files", f"{name} is missing")
+            wrong += 1
+            continue
+        try:
+            size, sha256 = bundle.hash(name)
+        except Failed as error:
+            report.fail("files", str(error))
+            wrong += 1
+            continue
+        if (size, sha256) != (entry["size"], entry["sha256"]):
+            report.fail(
+                "files", f"{name} was altered: its SHA-256 is {sha256}, not {entry['sha256']}"
+            )
+            wrong += 1
+    for name in names:
+        if name not in listed and name not in SEALS:
+            report.fail("files", f"{name} is not in the manifest: it was added")
+            wrong += 1
+    if not wrong:
+        report.ok("files", f"all {len(listed)} files match the manifest's SHA-256 and sizes")
+
+
+def _check_sums(bundle: Bundle, names: list[str], report: Report) -> None:
+    if SUMS not in names:
+        report.fail(SUMS, f"the bundle holds no {SUMS}")
+        return
+    lines = bundle.read(SUMS).decode("utf-8", "replace").splitlines()
+    wrong = 0
+    for line in lines:
+        expected, _, name = line.partition("  ")
+        if name not in names:
+            report.fail(SUMS, f"{name} is missing")
+            wrong += 1
+            continue
+        try:
+            _size, sha256 = bundle.hash(name)
+        except Failed as error:
+            report.fail(SUMS, str(error))
+            wrong += 1
+            continue
+        if sha256 != expected:
+            report.fail(SUMS, f"{name} does not match its line")
+            wrong += 1
+    if not wrong:
+        report.ok(SUMS, f"all {len(lines)} lines match")
+
+
+def _check_claims(bundle: Bundle, names: list[str], manifest: dict, report: Report) -> None:
+    """The manifest names the claims of the dossier.json files beside it."""
+    found = []
+    for name in names:
+        if name == "dossier.json" or name.endswith("/dossier.json"):
+            try:
+                found.append(json.loads(bundle.read(name))["claim"]["uuid"])
+            except (ValueError, KeyError, TypeError, zipfile.BadZipFile, OSError):
+                report.fail("manifest", f"{name} cannot be read")
+                return
+    if sorted(found) != sorted(manifest.get("claims", [])):
+        report.fail(
+            "manifest",
+            f"it is of claim(s) {', '.join(manifest.get('claims', [])) or 'none'}, the dossier of "
+            f"{', '.join(found) or 'none'}: it comes from another dossier",
+        )
+    else:
+        instance = manifest.get("instance", {})
+        report.ok(
+            "manifest",
+            f"of claim {', '.join(found)}, exported {manifest.get('exported_at')} by "
+            f"{manifest.get('exported_by') or 'the command line'} from "
+            f"{instance.get('name')} ({instance.get('url')})",
+        )
+
+
+def _check_signature_of(bundle, names, manifest_bytes, manifest, keys, fetch_keys, report):
+    """The signature, by the given keys (or the published ones, fetched), else by the key
+    the manifest names; `manifest` is None when it cannot be read (its bytes still can)."""
+    from cryptography.exceptions import InvalidSignature
+
+    if SIGNATURE not in names:
+        report.fail("signature", f"the bundle holds no {SIGNATURE}")
+        return
+    try:
+        signature = bundle.read(SIGNATURE)
+    except (zipfile.BadZipFile, OSError) as error:
+        report.fail("signature", f"{SIGNATURE} cannot be read: {error}")
+        return
+
+    def signed_by(key) -> bool:
+        try:
+            key.verify(signature, manifest_bytes)
+        except InvalidSignature:
+            return False
+        return True
+
+    named = None
+    if manifest is not None:
+        try:
+            named = load_public_key(manifest.get("signing_key", {}).get("public_key", ""))
+        except (Failed, ValueError):
+            report.fail("signature", "the manifest's public key cannot be read")
+            return
+        if fingerprint(named) != manifest.get("signing_key", {}).get("fingerprint"):
+            report.fail(
+                "signature", "the manifest's public key is not the one its fingerprint names"
+            )
+            return
+    if keys is None and fetch_keys is not None and manifest is not None:
+        url = manifest.get("instance", {}).get("keys_url", "")
+        try:
+            keys = read_keys(fetch_keys(url))
+        except (OSError, ValueError, Failed) as error:
+            report.fail("signature", f"the published keys could not be read from {url}: {error}")
+            return
+    if keys is None:
+        if named is None:
+            report.fail("signature", "it cannot be checked: the manifest cannot be read")
+        elif signed_by(named):
+            report.ok(
+                "signature",
+                f"valid, by key {fingerprint(named)}; compare it with the key its instance "
+                "publishes (--public-key or --fetch-key)",
+            )
+        else:
+            report.fail("signature", "it does not match the manifest: one of them was altered")
+        return
+    exported = _when(manifest.get("exported_at")) if manifest is not None else None
+    for known in keys:
+        if not signed_by(known.key):
+            continue
+        if exported and (
+            (known.valid_from and exported < known.valid_from)
+            or (known.valid_until and exported > known.valid_until)
+        ):
+            report.fail(
+                "signature", f"key {known.fingerprint} was not in use on {exported:%Y-%m-%d %H:%M}"
+            )
+            return
+        report.ok("signature", f"valid, by the given key {known.fingerprint}")
+        return
+    if named is not None and signed_by(named):
+        report.fail(
+            "signature", f"signed by key {fingerprint(named)}, which is not among the keys given"
+        )
+    else:
+        report.fail("signature", "it does not match the manifest: one of them was altered")
+
+
+def _check_token(bundle, names, manifest_bytes, tsa_certificates, report) -> None:
+    if TOKEN not in names:
+        why = bundle.read(NO_TOKEN).decode("utf-8", "replace").strip() if NO_TOKEN in names else ""
+        report.note("timestamp", f"none: {why or 'the bundle holds no timestamp token'}")
+        return
+    try:
+        stamp = check_timestamp(bundle.read(TOKEN), manifest_bytes, tsa_certificates)
+    except (Failed, ValueError, IndexError) as error:
+        report.fail("timestamp", str(error) or "the token cannot be read")
+        return
+    when = stamp.time.strftime("%Y-%m-%d %H:%M:%S UTC")
+    if stamp.trusted_by:
+        report.ok(
+            "timestamp",
+            f"the manifest existed on {when}, says {stamp.authority}, issued by {stamp.trusted_by}",
+        )
+    else:
+        report.ok(
+            "timestamp",
+            f"the manifest existed on {when}, says {stamp.authority} "
+            "(give its certificate with --tsa-cert to check who that is)",
+        )
+
+
+def fetch(url: str) -> bytes:
+    if not url.startswith("https://") and not url.startswith("http://"):
+        raise ValueError(f"not a web address: {url!r}")
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.read(1 << 20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check a Corroborate dossier, offline.")
+    parser.add_argument(
+        "dossier", type=Path, help="the dossier ZIP, or the folder it was unpacked into"
+    )
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument(
+        "--public-key", type=Path, help="the instance's public key (PEM) or key list (JSON)"
+    )
+    keys.add_argument(
+        "--fetch-key", action="store_true", help="fetch the instance's published keys"
+    )
+    parser.add_argument(
+        "--tsa-cert", type=Path, action="append", default=[],
+        help="the Time-Stamping Authority's certificate, or its CA's (PEM; may be repeated)",
+    )  # fmt: skip
+    options = parser.parse_args(argv)
+    try:
+        from cryptography import x509
+    except ImportError:
+        print("verify.py needs the cryptography package: pip install cryptography", file=sys.stderr)
+        return 2
+    if not options.dossier.exists():
+        print(f"{options.dossier}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        known = read_keys(options.public_key.read_bytes()) if options.public_key else None
+        certificates = [
+            certificate
+            for path in options.tsa_cert
+            for certificate in x509.load_pem_x509_certificates(path.read_bytes())
+        ]
+    except (OSError, ValueError, Failed) as error:
+        print(f"cannot read a key or certificate given: {error}", file=sys.stderr)
+        return 2
+    passed = verify(
+        options.dossier,
+        keys=known,
+        fetch_keys=fetch if options.fetch_key else None,
+        tsa_certificates=certificates or None,
+    )
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
