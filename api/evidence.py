@@ -28,6 +28,7 @@ _FROM_THE_FILE = (
     "size_bytes",
     "media_type",
     "metadata",
+    "content_credentials",
     "processing",
     "processing_error",
 )

@@ -126,6 +126,8 @@ def _evidence(item: EvidenceItem) -> dict:
             else None
         ),
         "metadata": item.metadata,
+        # C2PA, read at intake: {"state": "none"} without; see evidence.credentials.
+        "content_credentials": item.content_credentials or None,
         "graphic": item.is_graphic,
         "review": {
             "status": item.review_status,

@@ -29,11 +29,11 @@ from core.tasks import enqueue
 from dossiers import export
 from dossiers.build import build as build_dossier
 from dossiers.models import DossierKind, Preparation, PreparedDossier
-from proofs.keys import KeyUnavailable
 from evidence.models import CustodyAction, EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import custody_record_many
 from investigations.access import visible_ids
 from investigations.models import Investigation
+from proofs.keys import KeyUnavailable
 
 log = logging.getLogger(__name__)
 _set = PreparedDossier.set_state  # a row to its next state, with the reason

@@ -28,9 +28,9 @@ from core.pagination import paginate, total_of
 from dossiers import export, services
 from dossiers.build import build as build_dossier
 from dossiers.models import DossierKind, PreparedDossier
-from proofs.keys import KeyUnavailable
 from investigations.access import list_params, record_or_404, role_required
 from investigations.models import Role
+from proofs.keys import KeyUnavailable
 
 _DOSSIER_TYPES = {
     "html": "text/html; charset=utf-8",

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.storage import StorageUnavailable, local_path, stream, translated_errors
+from evidence.credentials import read_credentials
 from evidence.sniff import HEAD_BYTES, Detection, detect
 from evidence.uploads import HashedUploadedFile, incoming_dir
 
@@ -74,6 +75,7 @@ class Intake:
     original_filename: str
     detection: Detection
     metadata: dict = field(default_factory=dict)
+    credentials: dict = field(default_factory=dict)  # C2PA, see evidence.credentials
     previews: dict[str, bytes] = field(default_factory=dict)  # thumbnail, preview, strip
     phash: int | None = None
     # The decoding and previews are left to evidence.tasks (see the module's docstring).
@@ -317,6 +319,7 @@ def _inspect_image(intake: Intake, *, defer: bool) -> None:
             intake.previews["preview"] = _jpeg(upright, PREVIEW_SIZE)
             intake.previews["thumbnail"] = _jpeg(upright, THUMBNAIL_SIZE)
             intake.phash = difference_hash(upright)
+        intake.credentials = read_credentials(intake.path, intake.detection.media_type)
     except ValidationError:
         raise
     except (
@@ -396,6 +399,7 @@ def _inspect_media(intake: Intake, *, defer: bool) -> None:
                 _decode_one(container, stream, max(duration - 1, 0))
                 if kind == "video":
                     intake.previews["strip"] = _keyframe_strip(container, stream, duration)
+        intake.credentials = read_credentials(intake.path, intake.detection.media_type)
     except ValidationError:
         raise
     except (av.error.FFmpegError, ValueError, OSError, StopIteration) as error:

@@ -112,6 +112,7 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
         skip=frozenset(
             {
                 "metadata",
+                "content_credentials",
                 "phash",
                 "thumbnail",
                 "preview",
@@ -146,6 +147,11 @@ class EvidenceItem(PartialDatesModel, VersionedModel, AuthoredModel):
     metadata = models.JSONField(_("extracted metadata"), default=dict, blank=True, editable=False)
     # 64-bit difference hash of the picture, for "looks like" (evidence.intake).
     phash = models.BigIntegerField(_("perceptual hash"), null=True, blank=True, editable=False)
+    # C2PA content credentials, read and validated at intake (evidence.credentials): {} until
+    # the file was read, {"state": "none"} for a file without any.
+    content_credentials = models.JSONField(
+        _("content credentials"), default=dict, blank=True, editable=False
+    )
     # The work on the file after it was stored: only evidence services change these.
     processing = models.CharField(
         _("processing"),

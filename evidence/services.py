@@ -270,6 +270,7 @@ def evidence_file_attach(
             item.sha256, item.size_bytes = intake.sha256, intake.size
             item.media_type = intake.detection.media_type
             item.metadata, item.phash = intake.metadata, intake.phash
+            item.content_credentials = intake.credentials
             if intake.deferred:
                 item.processing, item.processing_changed = Processing.QUEUED, timezone.now()
             validated_save(item)
@@ -365,6 +366,7 @@ def evidence_file_process(item_pk: int) -> None:
         item.preview.name = names.get("preview", "")
         item.keyframe_strip.name = names.get("strip", "")
         item.metadata, item.phash = intake.metadata, intake.phash
+        item.content_credentials = intake.credentials
         item.processing, item.processing_error = Processing.READY, ""
         item.processing_changed = timezone.now()
         # Derived fields only: no version step, so nobody's edit in progress conflicts.
@@ -374,6 +376,7 @@ def evidence_file_process(item_pk: int) -> None:
                 "preview",
                 "keyframe_strip",
                 "metadata",
+                "content_credentials",
                 "phash",
                 "processing",
                 "processing_error",

@@ -102,6 +102,8 @@ ROUTES = {
     "evidence:link_delete": ("record", R, {"pk": "link"}),
     "evidence:review_queue": ("list", RV, {}),
     "evidence:integrity": ("staff", None, {}),
+    "proofs:proofs": ("staff", None, {}),
+    "proofs:signing_keys": ("shared", None, {}),
     "investigations:investigation_list": ("shared", None, {}),
     "investigations:investigation_switch": ("post", None, {}),
     "investigations:investigation_members": ("record", L, {"slug": "slug"}),

@@ -65,7 +65,7 @@ def _serve(folder: Path) -> tuple[ThreadingHTTPServer, Authority]:
     authority = Authority("", folder / "ca.pem", folder / "tsa.pem", folder, [])
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             query = self.rfile.read(int(self.headers["Content-Length"]))
             if authority.down:
                 self.send_error(503, "down for the test")

@@ -46,8 +46,9 @@ def claim(researcher):
 def _export(claim, folder: Path, name: str = "dossier.zip", user: str | None = None) -> Path:
     path = folder / name
     extra = ["--user", user] if user else []
-    call_command("export_dossier", str(claim.pk), "--format", "zip", "--output", str(path),
-                 "--include-unreviewed", *extra, stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    arguments = ["--format", "zip", "--output", str(path), "--include-unreviewed", *extra]
+    call_command("export_dossier", str(claim.pk), *arguments, stdout=io.StringIO(),
+                 stderr=io.StringIO())  # fmt: skip
     return path
 
 
@@ -108,7 +109,9 @@ def test_an_exported_zip_carries_a_signed_timestamped_manifest_of_every_file(
     assert manifest["history_head"]["hash"] and manifest["history_head"]["seq"] > 0
     assert manifest["signing_key"]["fingerprint"] == current_key().fingerprint
     assert manifest["instance"]["keys_url"].endswith("/.well-known/corroborate-signing-keys.json")
-    assert verify.TOKEN in names and verify.NO_TOKEN not in names, zipfile.ZipFile(path).read(verify.NO_TOKEN)
+    assert verify.TOKEN in names and verify.NO_TOKEN not in names, zipfile.ZipFile(path).read(
+        verify.NO_TOKEN
+    )
     assert len(tsa.requests) == 1
     assert "python3 verify.py" in readme and "manifest.json.sig" in readme
 
@@ -164,7 +167,14 @@ def _bundled(path: Path, python: Path, *args: str) -> subprocess.CompletedProces
     )
 
 
-MEMBERS = ["evidence", "dossier.pdf", "dossier.json", verify.MANIFEST, verify.SIGNATURE, verify.TOKEN]
+MEMBERS = [
+    "evidence",
+    "dossier.pdf",
+    "dossier.json",
+    verify.MANIFEST,
+    verify.SIGNATURE,
+    verify.TOKEN,
+]
 
 
 def test_the_bundled_script_checks_the_dossier_and_names_each_changed_member(
@@ -265,7 +275,9 @@ def test_an_export_with_the_authority_down_says_why_and_a_command_adds_it_later(
     out = io.StringIO()
     call_command("timestamp_dossier", str(path), stdout=out)
     assert out.getvalue().startswith(f"Timestamped {path}: ")
-    passed, out = _verify(path, "--public-key", str(_public_key(tmp_path)), "--tsa-cert", str(tsa.ca))
+    passed, out = _verify(
+        path, "--public-key", str(_public_key(tmp_path)), "--tsa-cert", str(tsa.ca)
+    )
     assert passed and "OK      timestamp: the manifest existed on" in out, out
     assert verify.NO_TOKEN not in zipfile.ZipFile(path).namelist()
     with pytest.raises(CommandError, match="is timestamped already"):
