@@ -11,12 +11,10 @@ by its C2PA code. Nothing here is trusted blindly: a reviewer sees it beside the
 
 from __future__ import annotations
 
-import logging
+import functools
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-
-log = logging.getLogger(__name__)
 
 NONE, VALID, TRUSTED, INVALID, UNREADABLE = "none", "valid", "trusted", "invalid", "unreadable"
 STATES = {"Valid": VALID, "Trusted": TRUSTED, "Invalid": INVALID}
@@ -36,7 +34,7 @@ def read_credentials(path: str, media_type: str) -> dict[str, Any]:
         return {"state": NONE}
     try:
         with open(path, "rb") as stream:
-            reader = c2pa.Reader.try_create(media_type, stream)
+            reader = c2pa.Reader.try_create(media_type, stream, context=_offline())
             if reader is None:
                 return {"state": NONE}
             with reader:
@@ -49,6 +47,18 @@ def read_credentials(path: str, media_type: str) -> dict[str, Any]:
     return _summary(state, manifest, results)
 
 
+def _offline():
+    """The reader's settings: nothing fetched over the network while reading evidence (no
+    remote manifest, no certificate revocation check), whatever the file points to."""
+    import c2pa
+
+    settings = c2pa.Settings.from_dict(
+        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+    )
+    return c2pa.Context.builder().with_settings(settings).build()
+
+
+@functools.cache
 def _supported() -> set[str]:
     import c2pa
 
@@ -142,6 +152,14 @@ SOURCES = {
 }
 
 
+SYNTHETIC = {
+    "trainedAlgorithmicMedia",
+    "compositeWithTrainedAlgorithmicMedia",
+    "algorithmicMedia",
+    "compositeSynthetic",
+}
+
+
 def described(credentials: dict | None) -> dict[str, Any]:
     """The stored summary with its codes in words, for the pages."""
     credentials = credentials or {}
@@ -152,6 +170,5 @@ def described(credentials: dict | None) -> dict[str, Any]:
         "action_words": [str(ACTIONS.get(a, a)) for a in credentials.get("actions", [])],
         "edit_words": [str(ACTIONS.get(a, a)) for a in credentials.get("edits", [])],
         "source_words": str(SOURCES.get(source, source)) if source else "",
-        "synthetic": source in {"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia",
-                                "algorithmicMedia", "compositeSynthetic"},  # fmt: skip
+        "synthetic": source in SYNTHETIC,
     }

@@ -10,9 +10,10 @@
                                                       Authority (its certificate or its CA's)
 
 DOSSIER may also be the folder the ZIP was unpacked into. Needs Python 3.9 or later and the
-`cryptography` package (pip install cryptography), nothing else. Each check prints one line
-(OK, FAILED, or NOTE for what could not be checked and why); the exit status is 1 when any
-check failed, 2 when the dossier cannot be read at all.
+`cryptography` package, version 42 or later (pip install cryptography), nothing else. Each
+check prints one line (OK, FAILED, or NOTE for what could not be checked and why); the exit
+status is 1 when any check failed, 2 when the dossier is not there or a key or certificate
+given cannot be read.
 
 What it checks:
   files       every file the manifest lists is there, with its size and SHA-256, and nothing
@@ -25,8 +26,10 @@ What it checks:
   timestamp   the RFC 3161 timestamp token: for this manifest, signed by a time-stamping
               certificate (issued by the certificate given, when given), at the time it says
 
-This file is part of Corroborate (https://github.com/); it is copied into every dossier so
-that the dossier can be checked offline, years later, without the server that made it.
+This file is part of Corroborate, the claim-tracking workbench; it is copied into every
+dossier so that the dossier can be checked offline, years later, without the server that
+made it. It reads the timestamp token itself (a few lines of DER), so that nothing beyond
+`cryptography` is needed; `openssl ts -verify` checks the same token independently.
 """
 
 from __future__ import annotations

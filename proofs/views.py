@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.pagination import paginate
 from proofs.keys import KeyUnavailable, current_key, keys_url, published
-from proofs.models import HeadTimestamp
+from proofs.models import HeadTimestamp, SigningKey
 
 
 @login_not_required
@@ -42,7 +42,7 @@ def proofs_page(request: HttpRequest) -> HttpResponse:
             "section": "proofs",
             "key": key,
             "problem": problem,
-            "keys": published()["keys"],
+            "keys": SigningKey.objects.order_by("valid_from"),
             "page": page,
             "keys_url": keys_url(),
             "timestamp_url": settings.TIMESTAMP_URL,
