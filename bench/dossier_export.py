@@ -4,15 +4,17 @@
     .venv/bin/python bench/dossier_export.py --files 20   # quicker
 
 Prints the time to build the dossier (its HTML and PDF pages), the time to stream the ZIP
-to disk and the peak memory growth of each, beside the time `zip -0` takes to store the
-same files. Streaming must not grow with the evidence: it fails (exit 1) if the streaming
-phase grows memory by 100 MB or more. Runs on its own SQLite database and media folder in
+to disk (sealed: manifest, signature) and to check it with verify.py, and the peak memory
+growth of each, beside the time `zip -0` takes to store the same files. Streaming must not
+grow with the evidence: it fails (exit 1) if the streaming phase grows memory by 100 MB or
+more, or if the bundle does not verify. Runs on its own SQLite database and media folder in
 a temporary directory.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -89,6 +91,15 @@ def main() -> int:
         stream_seconds = time.perf_counter() - start
         stream_growth = sampler.stop()
 
+        from proofs import verify
+
+        sampler = Sampler()
+        sampler.start()
+        start = time.perf_counter()
+        verified = verify.verify(out, out=open(os.devnull, "w"))  # noqa: SIM115
+        verify_seconds = time.perf_counter() - start
+        verify_growth = sampler.stop()
+
         originals = [
             str(Path(workdir / "media" / item.file.name))
             for item in EvidenceItem.objects.exclude(file="")
@@ -116,10 +127,17 @@ def main() -> int:
             f"stream ZIP         {stream_seconds:6.1f} s   memory growth {stream_growth:7.1f} MB"
             f"  ({speed:.0f} MiB/s, hashing every member)"
         )
+        print(
+            f"verify.py          {verify_seconds:6.1f} s   memory growth {verify_growth:7.1f} MB"
+            f"  (every hash, the signature; {'passed' if verified else 'FAILED'})"
+        )
         if zip_seconds is not None:
             print(f"zip -0, same files {zip_seconds:6.1f} s")
         else:
             print("zip -0             not installed (apt-get install zip)")
+        if not verified:
+            print("FAIL: the bundle does not verify")
+            return 1
         if stream_growth >= LIMIT_MB:
             print(f"FAIL: streaming grew memory by {stream_growth:.0f} MB")
             return 1

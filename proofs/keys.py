@@ -91,13 +91,19 @@ def _load(where: str, pem: bytes) -> InstanceKey:
     return InstanceKey(private, fingerprint(public), pem_text)
 
 
-def current_key() -> InstanceKey:
-    """The key to sign with now, registered (and the previous one retired) on first use."""
+def configured_key() -> InstanceKey:
+    """The key configured, read (KeyUnavailable when it cannot be), not yet registered."""
     where, pem, version = _source()
     with _lock:
         key = _cache.get(version)
         if key is None:
             key = _cache[version] = _load(where, pem)
+    return key
+
+
+def current_key() -> InstanceKey:
+    """The key to sign with now, registered (and the previous one retired) on first use."""
+    key = configured_key()
     register(key)
     return key
 

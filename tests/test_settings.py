@@ -79,18 +79,21 @@ def test_a_typo_in_debug_stops_start_up():
     assert "DJANGO_DEBUG='ture' is not a boolean" in result.stderr
 
 
-def test_deploy_check_passes_with_debug_off_and_a_real_secret():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=STRONG_KEY,
-        DJANGO_ALLOWED_HOSTS="corroborate.example",
-    )
+def test_deploy_check_passes_with_debug_off_a_real_secret_and_a_signing_key(signing_key_file):
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": STRONG_KEY,
+        "DJANGO_ALLOWED_HOSTS": "corroborate.example",
+    }
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    result = _manage(*check, **production, SIGNING_KEY_FILE=str(signing_key_file))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+    # Without a key, ZIP dossiers could not be signed: start-up says so.
+    missing = signing_key_file.parent / "absent.pem"
+    result = _manage(*check, **production, SIGNING_KEY_FILE=str(missing))
+    assert result.returncode != 0
+    assert f"(proofs.W001) This instance has no signing key ({missing})" in result.stderr
 
 
 def test_database_url_selects_the_engine():
