@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,14 +122,17 @@ def register(key: InstanceKey) -> SigningKey:
                 % {"fingerprint": key.fingerprint, "date": f"{known.valid_until:%Y-%m-%d}"}
             )
         return known
-    with transaction.atomic():
-        now = timezone.now()
-        SigningKey.objects.select_for_update().filter(valid_until__isnull=True).update(
-            valid_until=now
-        )
-        return SigningKey.objects.create(
-            fingerprint=key.fingerprint, public_key=key.public_pem, valid_from=now
-        )
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            SigningKey.objects.select_for_update().filter(valid_until__isnull=True).update(
+                valid_until=now
+            )
+            return SigningKey.objects.create(
+                fingerprint=key.fingerprint, public_key=key.public_pem, valid_from=now
+            )
+    except IntegrityError:  # another process registered it first
+        return SigningKey.objects.get(fingerprint=key.fingerprint)
 
 
 def create_key_file(path: Path, *, rotate: bool = False) -> tuple[InstanceKey, Path | None]:

@@ -35,6 +35,7 @@ made it. It reads the timestamp token itself (a few lines of DER), so that nothi
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
 import hashlib
 import json
@@ -498,6 +499,9 @@ def _check_files(bundle: Bundle, names: list[str], manifest: dict, report: Repor
         if name not in listed and name not in SEALS:
             report.fail("files", f"{name} is not in the manifest: it was added")
             wrong += 1
+    for name in sorted(name for name, seen in collections.Counter(names).items() if seen > 1):
+        report.fail("files", f"{name} is in the bundle twice: one of them was added")
+        wrong += 1
     if not wrong:
         report.ok("files", f"all {len(listed)} files match the manifest's SHA-256 and sizes")
 

@@ -400,3 +400,13 @@ def test_the_verifier_says_what_is_wrong_with_what_is_not_a_dossier(tmp_path):
         text=True,
     )
     assert result.returncode == 2 and "no such file or folder" in result.stderr
+
+
+def test_a_second_copy_of_a_member_slipped_into_the_zip_is_named(claim, tmp_path):
+    path = _export(claim, tmp_path)
+    forged = tmp_path / "doubled.zip"
+    forged.write_bytes(path.read_bytes())
+    with zipfile.ZipFile(forged, "a") as bundle, pytest.warns(UserWarning, match="Duplicate"):
+        bundle.writestr("dossier.json", b'{"claim": {"uuid": "forged"}}')
+    passed, out = _verify(forged)
+    assert not passed and "FAILED  files: dossier.json is in the bundle twice" in out

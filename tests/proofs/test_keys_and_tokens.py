@@ -163,3 +163,26 @@ def test_the_staff_page_runs_the_same_queries_however_many_timestamps(client):
         return len(captured)
 
     assert queries(2) == queries(40)
+
+
+def test_two_processes_registering_a_new_key_at_once_agree(monkeypatch):
+    from proofs import keys
+
+    key = keys.configured_key()
+    first = keys.register(key)
+    filter_ = keys.SigningKey.objects.filter
+    missed = []
+
+    class NotYet:  # what the other process saw: the key not registered yet
+        def first(self):
+            return None
+
+    def racing(**lookup):
+        if lookup == {"fingerprint": key.fingerprint} and not missed:
+            missed.append(lookup)
+            return NotYet()
+        return filter_(**lookup)
+
+    monkeypatch.setattr(keys.SigningKey.objects, "filter", racing)
+    assert keys.register(key).pk == first.pk and missed
+    assert keys.SigningKey.objects.get().valid_until is None  # the update was rolled back
