@@ -135,3 +135,24 @@ def test_credentials_that_cannot_be_read_are_flagged(researcher, monkeypatch, si
     item = _item(researcher, signed_jpeg)
     assert item.content_credentials == {"state": "unreadable", "error": "JUMBF box damaged"}
     assert credentials.is_flagged(item.content_credentials)
+
+
+def test_files_received_before_credentials_were_read_are_read_by_a_command(researcher, signed_jpeg):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from evidence.models import EvidenceItem
+
+    signed = _item(researcher, signed_jpeg)
+    plain = _item(researcher, files.encode(files.scene(9), "JPEG"), name="plain.jpg")
+    EvidenceItem.objects.filter(pk__in=[signed.pk, plain.pk]).update(content_credentials={})
+    out = StringIO()
+    call_command("read_credentials", stdout=out, stderr=StringIO())
+    assert out.getvalue().strip() == "Content credentials read for 2 evidence files."
+    signed.refresh_from_db()
+    plain.refresh_from_db()
+    assert signed.content_credentials["signer"] == "Test Camera"
+    assert plain.content_credentials == {"state": "none"}
+    call_command("read_credentials", stdout=out, stderr=StringIO())
+    assert out.getvalue().strip().endswith("Content credentials read for 0 evidence files.")
