@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import uuid
 import zipfile
@@ -31,6 +32,7 @@ from core.importing import ImportFailed, ImportReport, imported_record, uuid_in
 from dossiers.build import FORMAT, FORMAT_VERSION
 from evidence.models import EvidenceItem, EvidenceLink, ReviewStatus
 from evidence.services import evidence_create, evidence_link_create, evidence_review_restore
+from proofs import verify
 
 CHUNK = 1024 * 1024
 # What a dossier says, minus what only makes sense on the instance that wrote it.
@@ -124,6 +126,31 @@ def _check(data: dict, source: _Source, progress=None) -> None:
                 _("%(path)s does not match its SHA-256 %(sha256)s: it was altered")
                 % {"path": file["path"], "sha256": file["sha256"]},
             )
+
+
+def _check_proofs(path: Path, archive: zipfile.ZipFile, report: ImportReport) -> None:
+    """A bundle with a signed manifest must pass its own verification (verify.py's checks:
+    every file, the signature, the timestamp); what vouches for it goes into the report."""
+    if verify.MANIFEST not in archive.namelist():
+        report.notes.append(
+            _("%(path)s carries no signed manifest: it was exported before dossiers were signed")
+            % {"path": path}
+        )
+        return
+    lines = io.StringIO()
+    if not verify.verify(path, out=lines):
+        failed = [line.split(None, 1)[1] for line in lines.getvalue().splitlines()
+                  if line.startswith("FAILED")]  # fmt: skip
+        raise ImportFailed(
+            path,
+            0,
+            _("the bundle fails its own verification: %(problem)s") % {"problem": failed[0]},
+        )
+    report.notes += [
+        line.split(None, 1)[1]
+        for line in lines.getvalue().splitlines()
+        if line.split(None, 1)[1].startswith(("signature:", "timestamp:"))
+    ]
 
 
 def _user(username: str | None, fallback):
@@ -307,6 +334,8 @@ def import_dossier(path: Path, *, investigation, user, progress=None) -> tuple[C
     try:
         _check(data, source, progress)
         report = ImportReport()
+        if source.archive is not None:
+            _check_proofs(path, source.archive, report)
         with transaction.atomic():
             claim = _restore(data, source, investigation, user, report)
     finally:

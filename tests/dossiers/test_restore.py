@@ -119,3 +119,44 @@ def test_files_that_are_not_dossiers_are_refused(demo, tmp_path):
         _restore(tmp_path / "b.json")
     with pytest.raises(CommandError, match="no such file"):
         _restore(tmp_path / "missing.zip")
+
+
+def _restore_noting(path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_dossier", str(path), "--investigation", "nato-ukraine-2014",
+                 stdout=out, stderr=err)  # fmt: skip
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_signed_bundle_says_what_vouches_for_it(demo, tmp_path):
+    _export_zip(demo, tmp_path / "out.zip")
+    _wipe()
+    out, err = _restore_noting(tmp_path / "out.zip")
+    assert "1 created" in out
+    assert "signature: valid, by key sha256:" in err
+    assert "timestamp: none: " in err  # no authority in this test
+
+
+def test_a_bundle_failing_its_own_verification_is_refused(demo, tmp_path):
+    _export_zip(demo, tmp_path / "out.zip")
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(tmp_path / "out.zip") as source, zipfile.ZipFile(forged, "w") as out:
+        for info in source.infolist():  # what the restore's own checks do not read
+            data = source.read(info)
+            out.writestr(info, data + b"\nAdded later." if info.filename == "README.txt" else data)
+    _wipe()
+    with pytest.raises(CommandError, match="fails its own verification: files: README.txt was"):
+        _restore(forged)
+    assert not Claim.objects.exists()
+
+
+def test_a_bundle_from_before_signatures_restores_with_a_note(demo, tmp_path):
+    _export_zip(demo, tmp_path / "out.zip")
+    unsigned = tmp_path / "unsigned.zip"
+    with zipfile.ZipFile(tmp_path / "out.zip") as source, zipfile.ZipFile(unsigned, "w") as out:
+        for info in source.infolist():
+            if not info.filename.startswith(("manifest.json", "verify.py")):
+                out.writestr(info, source.read(info))
+    _wipe()
+    out, err = _restore_noting(unsigned)
+    assert "1 created" in out and "carries no signed manifest" in err

@@ -26,6 +26,8 @@ class Command(ImportCommand):
             user=options["user"],
             progress=options["progress"],
         )
+        for note in report.notes:
+            self.stderr.write(note)
         return _("Restored claim %(uuid)s “%(statement)s”: %(report)s.") % {
             "uuid": claim.uuid,
             "statement": claim.statement,
