@@ -35,7 +35,7 @@ from dossiers.build import Dossier, evidence_path, preview_path
 from evidence.models import CustodyAction
 from evidence.services import custody_record
 from proofs import verify
-from proofs.keys import InstanceKey, current_key, keys_url
+from proofs.keys import InstanceKey, KeyUnavailable, configured_key, current_key, keys_url
 from proofs.timestamps import now_or_reason
 
 CHUNK = 1024 * 1024
@@ -69,8 +69,18 @@ def render_html(dossier: Dossier, *, for_pdf: bool = False) -> str:
             "evidence": evidence,
             "for_pdf": for_pdf,
             "cjk_font": Path(font).as_uri() if font else None,
+            "signing": _signing(),
         },
     )
+
+
+def _signing() -> dict | None:
+    """The key ZIP bundles are signed with, for the page's "Checking this dossier"."""
+    try:
+        key = configured_key()
+    except KeyUnavailable:
+        return None
+    return {"fingerprint": key.fingerprint, "keys_url": keys_url()}
 
 
 def html_policy(html: str) -> str:

@@ -410,3 +410,10 @@ def test_a_second_copy_of_a_member_slipped_into_the_zip_is_named(claim, tmp_path
         bundle.writestr("dossier.json", b'{"claim": {"uuid": "forged"}}')
     passed, out = _verify(forged)
     assert not passed and "FAILED  files: dossier.json is in the bundle twice" in out
+
+
+def test_the_dossier_page_names_the_signing_key(client, researcher, claim):
+    client.force_login(researcher)
+    page = client.get(reverse("claims:claim_dossier", args=[claim.pk, "html"])).content.decode()
+    assert f"The key's fingerprint is {current_key().fingerprint}" in page
+    assert "python3 verify.py DOSSIER.zip --public-key KEY.pem" in page
