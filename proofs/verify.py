@@ -212,6 +212,13 @@ def check_timestamp(response: bytes, message: bytes, trusted: list | None = None
     """An RFC 3161 response (or a bare token) over `message`: its imprint, the signature of
     its signer, and (with `trusted` certificates) that the signer is one of them or was
     issued by one of them. Raises Failed naming what is wrong."""
+    try:
+        return _check_timestamp(response, message, trusted)
+    except (IndexError, KeyError, TypeError, ValueError) as error:  # malformed inside
+        raise Failed(f"the token cannot be read ({type(error).__name__}: {error})") from None
+
+
+def _check_timestamp(response: bytes, message: bytes, trusted: list | None) -> Stamp:
     from cryptography import x509
 
     top, _ = der(response)
@@ -254,7 +261,8 @@ def check_timestamp(response: bytes, message: bytes, trusted: list | None = None
     if not signer_infos or not children(signer_infos[0]):
         raise Failed("the token has no signer")
     signer = children(children(signer_infos[0])[0])
-    signer_certificate = _signer_certificate(signer[1], certificates)
+    # A token may leave its signer's certificate out (the request said so): the one given.
+    signer_certificate = _signer_certificate(signer[1], [*certificates, *(trusted or [])])
     digest = HASHES.get(oid(children(signer[2])[0]))
     attributes = signer[3]
     if attributes.tag != 0xA0 or digest is None:
@@ -315,6 +323,8 @@ def _check_signature(certificate, data: bytes, signature: bytes, algorithm: str,
 
     key = certificate.public_key()
     chosen = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+    if digest not in chosen:
+        raise Failed("the token is signed over a hash this check does not accept")
     try:
         if isinstance(key, ed25519.Ed25519PublicKey):
             key.verify(signature, data)

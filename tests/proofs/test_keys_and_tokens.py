@@ -186,3 +186,27 @@ def test_two_processes_registering_a_new_key_at_once_agree(monkeypatch):
     monkeypatch.setattr(keys.SigningKey.objects, "filter", racing)
     assert keys.register(key).pk == first.pk and missed
     assert keys.SigningKey.objects.get().valid_until is None  # the update was rolled back
+
+
+def test_a_token_without_its_certificate_is_checked_with_the_one_given(tsa):
+    import subprocess
+
+    data = b"a manifest"
+    query = rfc3161_client.TimestampRequestBuilder(cert_req=False).data(data).build()
+    (tsa.folder / "bare.tsq").write_bytes(query.as_bytes())
+    subprocess.run(
+        ["openssl", "ts", "-reply", "-queryfile", "bare.tsq", "-config", "tsa.cnf",
+         "-section", "tsa_config", "-inkey", "tsa.key", "-signer", "tsa.pem", "-out", "bare.tsr"],
+        cwd=tsa.folder, check=True, capture_output=True,
+    )  # fmt: skip
+    bare = (tsa.folder / "bare.tsr").read_bytes()
+    with pytest.raises(Failed, match="does not carry its signer's certificate"):
+        check_timestamp(bare, data)
+    signer = x509.load_pem_x509_certificate(tsa.certificate.read_bytes())
+    assert check_timestamp(bare, data, [signer]).authority == "CN=Test TSA"
+
+
+def test_a_malformed_token_is_named_not_crashed_on():
+    inside = b"\x30\x06\x06\x01\x2a\x30\x01\x05"  # DER, but not a timestamp's shape
+    with pytest.raises(Failed, match=r"the token cannot be read|not CMS signed data"):
+        check_timestamp(inside, b"x")
