@@ -672,8 +672,8 @@ def fetch(url: str) -> bytes:
         return answer.read(1 << 20)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check a Corroborate dossier, offline.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The script's arguments (manage.py verify_dossier takes the same)."""
     parser.add_argument(
         "dossier", type=Path, help="the dossier ZIP, or the folder it was unpacked into"
     )
@@ -688,9 +688,30 @@ def main(argv: list[str] | None = None) -> int:
         "--tsa-cert", type=Path, action="append", default=[],
         help="the Time-Stamping Authority's certificate, or its CA's (PEM; may be repeated)",
     )  # fmt: skip
+
+
+def given(
+    public_key: Path | None, tsa_cert: list[Path]
+) -> tuple[list[KnownKey] | None, list | None]:
+    """The keys and certificates named on the command line, read (OSError, ValueError or
+    Failed when one cannot be)."""
+    from cryptography import x509
+
+    keys = read_keys(public_key.read_bytes()) if public_key else None
+    certificates = [
+        certificate
+        for path in tsa_cert
+        for certificate in x509.load_pem_x509_certificates(path.read_bytes())
+    ]
+    return keys, certificates or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check a Corroborate dossier, offline.")
+    add_arguments(parser)
     options = parser.parse_args(argv)
     try:
-        from cryptography import x509
+        import cryptography  # noqa: F401 - only to say so when it is missing
     except ImportError:
         print("verify.py needs the cryptography package: pip install cryptography", file=sys.stderr)
         return 2
@@ -698,20 +719,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{options.dossier}: no such file or folder", file=sys.stderr)
         return 2
     try:
-        known = read_keys(options.public_key.read_bytes()) if options.public_key else None
-        certificates = [
-            certificate
-            for path in options.tsa_cert
-            for certificate in x509.load_pem_x509_certificates(path.read_bytes())
-        ]
+        keys, certificates = given(options.public_key, options.tsa_cert)
     except (OSError, ValueError, Failed) as error:
         print(f"cannot read a key or certificate given: {error}", file=sys.stderr)
         return 2
     passed = verify(
         options.dossier,
-        keys=known,
+        keys=keys,
         fetch_keys=fetch if options.fetch_key else None,
-        tsa_certificates=certificates or None,
+        tsa_certificates=certificates,
     )
     return 0 if passed else 1
 

@@ -97,3 +97,16 @@ def open_page(browser):
     for context in contexts:
         context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+PASSWORD = "correct horse battery staple"  # every UserFactory user's
+
+
+def sign_in(open_page, live_server, username: str, next_url: str = "/"):
+    """A new page, signed in as `username` through the sign-in form, at `next_url`."""
+    page = open_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page

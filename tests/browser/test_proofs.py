@@ -8,21 +8,11 @@ from django.core.files.base import ContentFile
 from evidence.services import evidence_create
 from proofs.keys import current_key
 from tests import c2pa_files, files
+from tests.browser.conftest import sign_in
 from tests.conftest import _member
 from tests.factories import UserFactory, default_investigation
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple"
-
-
-def _sign_in(open_page, live_server, username: str, next_url: str):
-    page = open_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def _violations(page) -> list[str]:
@@ -40,7 +30,7 @@ def test_a_reviewer_sees_failed_credentials(open_page, live_server, screenshot, 
         file=ContentFile(c2pa_files.with_changed_byte(signed), name="staging.jpg"),
         by=researcher,
     )
-    page = _sign_in(open_page, live_server, "victor", "/review/")
+    page = sign_in(open_page, live_server, "victor", "/review/")
     entry = page.locator(f"#item-{item.pk}")
     panel = entry.get_by_role("region", name="Content credentials")
     assert "Credentials failed" in panel.inner_text()
@@ -55,7 +45,7 @@ def test_a_reviewer_sees_failed_credentials(open_page, live_server, screenshot, 
 
 def test_staff_see_the_fingerprint(open_page, live_server, screenshot):
     UserFactory(username="sasha", is_staff=True)
-    page = _sign_in(open_page, live_server, "sasha", "/proofs/")
+    page = sign_in(open_page, live_server, "sasha", "/proofs/")
     page.get_by_role("heading", name="Signing keys and timestamps").wait_for()
     assert current_key().fingerprint in page.inner_text("main")
     screenshot(page, "signing-keys")

@@ -9,27 +9,17 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from investigations.models import Role
+from tests.browser.conftest import sign_in
 from tests.factories import ClaimFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple"
-
-
-def _sign_in(open_page, live_server, username: str):
-    page = open_page()
-    page.goto(live_server.url + "/accounts/login/?next=/accounts/security/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def test_the_admin_and_the_api_pages_work_under_the_policy(open_page, live_server, screenshot):
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     claim = ClaimFactory()
     MembershipFactory(investigation=claim.investigation, user=admin, role=Role.LEAD)
-    page = _sign_in(open_page, live_server, "admin")
+    page = sign_in(open_page, live_server, "admin", "/accounts/security/")
     page.get_by_role("heading", name="Your security").wait_for()
 
     page.goto(live_server.url + "/admin/")
@@ -58,7 +48,7 @@ def test_the_admin_and_the_api_pages_work_under_the_policy(open_page, live_serve
 
 def test_setting_up_two_factor_sign_in_and_signing_in_with_it(open_page, live_server, screenshot):
     UserFactory(username="rita")
-    page = _sign_in(open_page, live_server, "rita")
+    page = sign_in(open_page, live_server, "rita", "/accounts/security/")
     page.get_by_role("link", name="Set up two-factor sign-in").click()
     qr = page.get_by_role("img", name="QR code to scan with an authenticator app")
     qr.wait_for()
@@ -77,7 +67,7 @@ def test_setting_up_two_factor_sign_in_and_signing_in_with_it(open_page, live_se
     screenshot(page, "security-page")
     page.get_by_role("button", name="Log out").click()
 
-    page = _sign_in(open_page, live_server, "rita")
+    page = sign_in(open_page, live_server, "rita", "/accounts/security/")
     page.get_by_role("heading", name="Two-factor sign-in").wait_for()
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Confirm").click()

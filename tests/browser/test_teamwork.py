@@ -4,20 +4,10 @@ and the person mentioned finding it in their inbox."""
 import pytest
 
 from investigations.models import Role
+from tests.browser.conftest import sign_in
 from tests.factories import ClaimFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple"
-
-
-def _sign_in(open_page, live_server, username: str, next_url: str):
-    page = open_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def test_a_mention_typed_with_suggestions_reaches_the_member(open_page, live_server, screenshot):
@@ -26,7 +16,7 @@ def test_a_mention_typed_with_suggestions_reaches_the_member(open_page, live_ser
         user = UserFactory(username=name, first_name=name.capitalize())
         MembershipFactory(investigation=claim.investigation, user=user, role=Role.RESEARCHER)
 
-    page = _sign_in(open_page, live_server, "alice", f"/claims/{claim.pk}/")
+    page = sign_in(open_page, live_server, "alice", f"/claims/{claim.pk}/")
     box = page.get_by_role("textbox", name="Comment")
     box.click()
     box.press_sequentially("Please check the hull numbers, @bo")
@@ -41,7 +31,7 @@ def test_a_mention_typed_with_suggestions_reaches_the_member(open_page, live_ser
     page.get_by_text("Comment added.").wait_for()
     assert page.locator(".comment .mention").inner_text() == "@bob"
 
-    bob = _sign_in(open_page, live_server, "bob", "/")
+    bob = sign_in(open_page, live_server, "bob", "/")
     bob.locator(".unread-count").wait_for()
     assert bob.locator(".unread-count").inner_text() == "1"
     bob.get_by_role("link", name="Notifications").click()

@@ -1,9 +1,8 @@
 """`manage.py verify_dossier FILE.zip`: the checks of the verify.py inside every dossier
-(the same code), one line each; exits non-zero when any fails."""
+(the same code, with the same arguments), one line each; exits non-zero when any fails."""
 
 from pathlib import Path
 
-from cryptography import x509
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -17,32 +16,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("dossier", type=Path, metavar="FILE")
-        keys = parser.add_mutually_exclusive_group()
-        keys.add_argument(
-            "--public-key", type=Path, help="the signer's public key (PEM) or key list (JSON)"
-        )
-        keys.add_argument(
-            "--fetch-key", action="store_true", help="fetch the keys the instance publishes"
-        )
-        parser.add_argument(
-            "--tsa-cert",
-            type=Path,
-            action="append",
-            default=[],
-            help="the Time-Stamping Authority's certificate, or its CA's (PEM)",
-        )
+        verify.add_arguments(parser)
 
     def handle(self, *args, dossier: Path, public_key, fetch_key, tsa_cert, **options) -> None:
         if not dossier.exists():
             raise CommandError(_("%(path)s: no such file or folder") % {"path": dossier})
         try:
-            keys = verify.read_keys(public_key.read_bytes()) if public_key else None
-            certificates = [
-                certificate
-                for path in tsa_cert
-                for certificate in x509.load_pem_x509_certificates(path.read_bytes())
-            ]
+            keys, certificates = verify.given(public_key, tsa_cert)
         except (OSError, ValueError, verify.Failed) as error:
             raise CommandError(
                 _("Cannot read a key or certificate given: %(error)s") % {"error": error}
@@ -51,7 +31,7 @@ class Command(BaseCommand):
             dossier,
             keys=keys,
             fetch_keys=verify.fetch if fetch_key else None,
-            tsa_certificates=certificates or None,
+            tsa_certificates=certificates,
             out=self.stdout,
         )
         if not passed:
