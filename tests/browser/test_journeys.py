@@ -58,6 +58,8 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     for name, kind in (("Арсен Аваков", "Official"), ("МИД России", "Government body")):
         _nav(page, "Claimants")
         page.get_by_role("link", name="New claimant").click()
+        # The list has a Name and a Kind filter too: fill the form's, once it is there.
+        page.get_by_role("heading", name="New claimant").wait_for()
         page.get_by_label("Name").fill(name)
         page.get_by_label("Kind").select_option(label=kind)
         page.get_by_role("button", name="Add claimant").click()
@@ -68,6 +70,7 @@ def test_researcher_records_a_claim_with_its_claimants_denial_and_evidence(
     # A claim in Cyrillic, with a source and an attribution on the same page.
     _nav(page, "Claims")
     page.get_by_role("link", name="New claim").click()
+    page.get_by_role("heading", name="New claim", exact=True).wait_for()
     page.get_by_label("Statement").fill("Три немаркированных танка пришли из России.")
     page.get_by_label("First made").fill("June 2014")
     page.get_by_label("Tags").fill("Украина, NATO")
@@ -225,6 +228,7 @@ def test_a_large_file_goes_in_parts_and_survives_a_dropped_connection(
     page.route("**/api/v1/uploads/**", drop_the_second_part)
     _nav(page, "Evidence")
     page.get_by_role("link", name="New evidence").click()
+    page.get_by_role("heading", name="New evidence", exact=True).wait_for()
     page.get_by_label("Kind").select_option(label="Document")
     page.get_by_label("Title").fill("Intercepts, June 2014")
     page.get_by_label("File").set_input_files(str(big))
