@@ -8,8 +8,8 @@ PORT ?= 8000
 .PHONY: run serve worker scheduler test lint venv clean messages
 
 run: $(VENV)/.runtime messages
-	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py signing_key create --if-missing
+	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_account --url http://$(HOST):$(PORT)/
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)

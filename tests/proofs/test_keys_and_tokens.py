@@ -210,3 +210,29 @@ def test_a_malformed_token_is_named_not_crashed_on():
     inside = b"\x30\x06\x06\x01\x2a\x30\x01\x05"  # DER, but not a timestamp's shape
     with pytest.raises(Failed, match=r"the token cannot be read|not CMS signed data"):
         check_timestamp(inside, b"x")
+
+
+def test_the_key_can_be_made_before_the_database_is(settings, tmp_path, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from proofs import keys
+
+    def not_migrated(key):
+        raise OperationalError("no such table: proofs_signingkey")
+
+    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
+    monkeypatch.setattr(keys, "register", not_migrated)
+    out = StringIO()
+    call_command("signing_key", "create", "--if-missing", stdout=out)
+    assert out.getvalue().startswith(f"Created the signing key {settings.SIGNING_KEY_FILE}: ")
+    call_command("signing_key", "create", "--if-missing", stdout=out)  # make run, again
+    assert out.getvalue().splitlines()[-1].startswith("Signing key: sha256:")
+    monkeypatch.undo()
+    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
+    out = StringIO()
+    call_command("signing_key", "show", stdout=out)
+    fingerprint = keys.current_key().fingerprint
+    assert out.getvalue().splitlines()[-1].startswith(f"{fingerprint} in use since ")

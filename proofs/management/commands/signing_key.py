@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from proofs.keys import KeyUnavailable, create_key_file, current_key, published
+from proofs.keys import KeyUnavailable, configured_key, create_key_file, current_key, published
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         path = Path(settings.SIGNING_KEY_FILE)
         if if_missing and path.exists():
             self.stdout.write(
-                _("Signing key: %(fingerprint)s") % {"fingerprint": current_key().fingerprint}
+                _("Signing key: %(fingerprint)s") % {"fingerprint": configured_key().fingerprint}
             )
             return
         key, retired = create_key_file(path, rotate=rotate)
@@ -64,11 +64,16 @@ class Command(BaseCommand):
         self.stdout.write(_("Signing key: %(fingerprint)s") % {"fingerprint": current.fingerprint})
         self.stdout.write(current.public_pem.strip())
         for key in published()["keys"]:
-            self.stdout.write(
+            period = (
                 _("%(fingerprint)s in use from %(start)s until %(end)s")
+                if key["valid_until"]
+                else _("%(fingerprint)s in use since %(start)s")
+            )
+            self.stdout.write(
+                period
                 % {
                     "fingerprint": key["fingerprint"],
                     "start": key["valid_from"],
-                    "end": key["valid_until"] or _("now"),
+                    "end": key["valid_until"],
                 }
             )
