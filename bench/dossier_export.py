@@ -33,8 +33,12 @@ def make_evidence(workdir: Path, count: int, user) -> object:
 
     from claims.services import claim_create
     from evidence.services import evidence_create, evidence_link_create
+    from investigations.services import investigation_create
 
-    claim = claim_create(statement="Benchmark: a claim with many large evidence files", by=user)
+    place = investigation_create(name="Benchmark", slug="benchmark", by=None, lead=user)
+    claim = claim_create(
+        investigation=place, statement="Benchmark: a claim with many large evidence files", by=user
+    )
     size = TOTAL // count
     for index in range(count):
         path = workdir / f"intercept-{index:03d}.txt"
@@ -48,6 +52,7 @@ def make_evidence(workdir: Path, count: int, user) -> object:
                 written += len(part)
         with open(path, "rb") as handle:
             item = evidence_create(
+                investigation=place,
                 kind="document",
                 title=f"Intercept {index:03d}",
                 file=File(handle, path.name),
