@@ -16,6 +16,8 @@ status is 1 when any check failed, 2 when the dossier is not there or a key or c
 given cannot be read.
 
 What it checks:
+  ZIP         every byte outside the files' contents is where a ZIP writer puts it and says
+              what the directory says (readers skip some of them: a forger could use them)
   files       every file the manifest lists is there, with its size and SHA-256, and nothing
               else is in the bundle
   SHA256SUMS  every line of SHA256SUMS (which also covers the manifest, its signature and
@@ -384,6 +386,219 @@ def _sha256():
     return hashes.SHA256()
 
 
+# The ZIP itself ------------------------------------------------------------------------------
+# Readers trust a ZIP's central directory and skip much of the rest (a local header's time,
+# a data descriptor, attributes): bytes a forger could change unseen. So every byte must be
+# where a ZIP writer such as ours puts it, and say what the central directory says.
+
+LOCAL, CENTRAL, DESCRIPTOR = 0x04034B50, 0x02014B50, 0x08074B50
+END, END64, LOCATOR64 = 0x06054B50, 0x06064B50, 0x07064B50
+FULL32, FULL16 = 0xFFFFFFFF, 0xFFFF
+VERSIONS = {20, 45}  # what zipfile writes: plain, and ZIP64
+SYSTEMS = {0, 3}  # written on Windows, on Unix
+ATTRIBUTES = {0, 0o600 << 16}  # a member opened for writing, a member written whole
+STORED, DEFLATED = 0, 8
+
+
+def _u(data: bytes, offset: int, size: int) -> int:
+    if offset < 0 or offset + size > len(data):
+        raise Failed("it is cut short")
+    return int.from_bytes(data[offset : offset + size], "little")
+
+
+def _zip64_values(extra: bytes, wanted: list[str]) -> tuple[dict[str, int], bool]:
+    """The ZIP64 extra field's values for `wanted` fields, and whether the extra holds
+    nothing else."""
+    values, offset, only = {}, 0, True
+    while offset < len(extra):
+        if offset + 4 > len(extra):
+            raise Failed("an extra field is cut short")
+        kind, size = _u(extra, offset, 2), _u(extra, offset + 2, 2)
+        body = extra[offset + 4 : offset + 4 + size]
+        if len(body) != size:
+            raise Failed("an extra field is cut short")
+        if kind == 0x0001:
+            for position, name in enumerate(wanted):
+                if 8 * position + 8 <= size:
+                    values[name] = _u(body, 8 * position, 8)
+            if size != 8 * len(wanted) and not (size == 16 and len(wanted) == 2):
+                only = False
+        else:
+            only = False
+        offset += 4 + size
+    return values, only
+
+
+def check_structure(path: Path) -> list[str]:
+    """Every place where the ZIP at `path` is not as a ZIP writer left it: each local
+    header against its central entry, data descriptors, the entries back to back, the
+    directory, its end records, nothing before, between or after. One line each."""
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        length = handle.tell()
+        tail_size = min(length, 1 << 16)
+        handle.seek(length - tail_size)
+        tail = handle.read()
+        problems: list[str] = []
+        try:
+            entries, directory_start, directory_end = _directory(handle, tail, length, problems)
+            expected = 0
+            for entry in sorted(entries, key=lambda e: e["offset"]):
+                if entry["offset"] != expected:
+                    problems.append(f"{entry['name']}: bytes before it that belong to no file")
+                expected = _local(handle, entry, problems)
+            if expected != directory_start:
+                problems.append("bytes between the last file and the directory")
+            if directory_end != length:
+                problems.append("bytes after the end of the ZIP")
+        except Failed as error:
+            problems.append(f"its structure cannot be read: {error}")
+    return problems
+
+
+def _directory(handle, tail: bytes, length: int, problems: list[str]):
+    at = len(tail) - 22
+    if at < 0 or _u(tail, at, 4) != END:
+        raise Failed("no end record where it must be (a comment was added, or bytes after it)")
+    disk, start_disk = _u(tail, at + 4, 2), _u(tail, at + 6, 2)
+    here, total = _u(tail, at + 8, 2), _u(tail, at + 10, 2)
+    size, offset, comment = _u(tail, at + 12, 4), _u(tail, at + 16, 4), _u(tail, at + 20, 2)
+    if disk or start_disk or comment or here != total:
+        problems.append("its end record was altered")
+    end_start = length - 22
+    locator = at - 20
+    if locator >= 0 and _u(tail, locator, 4) == LOCATOR64:  # ZIP64 end records too
+        if _u(tail, locator + 4, 4) or _u(tail, locator + 16, 4) != 1:
+            problems.append("its ZIP64 locator was altered")
+        record = _u(tail, locator + 8, 8)
+        handle.seek(record)
+        big = handle.read(56)
+        if _u(big, 0, 4) != END64 or _u(big, 4, 8) != 44:
+            raise Failed("no ZIP64 end record where its locator says")
+        if _u(big, 12, 2) not in VERSIONS or _u(big, 14, 2) not in VERSIONS:
+            problems.append("its ZIP64 end record was altered")
+        if _u(big, 16, 4) or _u(big, 20, 4) or _u(big, 24, 8) != _u(big, 32, 8):
+            problems.append("its ZIP64 end record was altered")
+        total, size, offset = _u(big, 32, 8), _u(big, 40, 8), _u(big, 48, 8)
+        if record != offset + size or record + 56 != length - 22 - 20:
+            problems.append("bytes between the directory and its end records")
+        small = (min(total, FULL16), min(total, FULL16), min(size, FULL32), min(offset, FULL32))
+        if (here, _u(tail, at + 10, 2), _u(tail, at + 12, 4), _u(tail, at + 16, 4)) != small:
+            problems.append("its end record disagrees with its ZIP64 end record")
+        end_start = record
+    elif FULL16 in (here, total) or FULL32 in (size, offset):
+        raise Failed("no ZIP64 locator before the end record")
+    elif offset + size != end_start:
+        problems.append("bytes between the directory and its end record")
+    handle.seek(offset)
+    directory = handle.read(size)
+    entries, cursor = [], 0
+    while cursor < len(directory):
+        entry = _central(directory, cursor, problems)
+        entries.append(entry)
+        cursor = entry["next"]
+    if len(entries) != total:
+        problems.append("its end record counts another number of files")
+    return entries, offset, length
+
+
+def _central(data: bytes, at: int, problems: list[str]) -> dict:
+    if _u(data, at, 4) != CENTRAL:
+        raise Failed("a directory entry is not where the previous one ends")
+    made_version, made_system = data[at + 4], data[at + 5]
+    names, extras, comments = _u(data, at + 28, 2), _u(data, at + 30, 2), _u(data, at + 32, 2)
+    if at + 46 + names + extras + comments > len(data):
+        raise Failed("a directory entry runs past the directory's end")
+    name = data[at + 46 : at + 46 + names].decode("utf-8", "replace")
+    extra = data[at + 46 + names : at + 46 + names + extras]
+    entry = {
+        "name": name,
+        "raw_name": data[at + 46 : at + 46 + names],
+        "version": _u(data, at + 6, 2),
+        "flags": _u(data, at + 8, 2),
+        "method": _u(data, at + 10, 2),
+        "time": _u(data, at + 12, 4),
+        "crc": _u(data, at + 16, 4),
+        "compressed": _u(data, at + 20, 4),
+        "size": _u(data, at + 24, 4),
+        "offset": _u(data, at + 42, 4),
+        "next": at + 46 + names + extras + comments,
+    }
+    wanted = [f for f in ("size", "compressed", "offset") if entry[f] == FULL32]
+    values, only = _zip64_values(extra, wanted)
+    if set(values) != set(wanted) or not only:
+        problems.append(f"{name}: its directory entry's extra field was altered")
+    entry.update(values)
+    if (
+        made_version not in VERSIONS
+        or made_system not in SYSTEMS
+        or entry["version"] not in VERSIONS
+        or entry["method"] not in (STORED, DEFLATED)
+        or entry["flags"] & ~0x0808
+        or comments
+        or _u(data, at + 34, 2)  # disk
+        or _u(data, at + 36, 2)  # internal attributes
+        or _u(data, at + 38, 4) not in ATTRIBUTES
+    ):
+        problems.append(f"{name}: its directory entry was altered")
+    return entry
+
+
+def _local(handle, entry: dict, problems: list[str]) -> int:
+    """Check the file's local header, data and descriptor; where the next one must start."""
+    name = entry["name"]
+    handle.seek(entry["offset"])
+    header = handle.read(30)
+    if _u(header, 0, 4) != LOCAL:
+        raise Failed(f"{name}: no local header where the directory says")
+    names, extras = _u(header, 26, 2), _u(header, 28, 2)
+    rest = handle.read(names + extras)
+    if len(rest) != names + extras:
+        raise Failed(f"{name}: its local header runs past the end")
+    extra = rest[names:]
+    if (
+        rest[:names] != entry["raw_name"]
+        # The directory asks for ZIP64 when the file starts past 2 GiB, its header did not.
+        or _u(header, 4, 2) not in VERSIONS
+        or _u(header, 4, 2) > entry["version"]
+        or _u(header, 6, 2) != entry["flags"]
+        or _u(header, 8, 2) != entry["method"]
+        or _u(header, 10, 4) != entry["time"]
+    ):
+        problems.append(f"{name}: its local header disagrees with the directory")
+    crc, compressed, size = _u(header, 14, 4), _u(header, 18, 4), _u(header, 22, 4)
+    values, only = _zip64_values(extra, ["size", "compressed"])
+    if not only or (extra and set(values) != {"size", "compressed"}):
+        problems.append(f"{name}: its local header's extra field was altered")
+    if extra:  # ZIP64: the header's own sizes say "see the extra field", and only that
+        if (compressed, size) != (FULL32, FULL32):
+            problems.append(f"{name}: its local header was altered")
+        compressed, size = values.get("compressed", -1), values.get("size", -1)
+    described = entry["flags"] & 0x08
+    known = (crc, compressed, size)
+    if known != (entry["crc"], entry["compressed"], entry["size"]) and not (
+        described and known == (0, 0, 0)
+    ):
+        problems.append(f"{name}: its local header disagrees with the directory")
+    end = entry["offset"] + 30 + names + extras + entry["compressed"]
+    if described:
+        handle.seek(end)
+        wide = bool(extra)  # ZIP64 members carry 8-byte sizes in their descriptor
+        descriptor = handle.read(24 if wide else 16)
+        if _u(descriptor, 0, 4) != DESCRIPTOR:
+            raise Failed(f"{name}: no data descriptor after its data")
+        width = 8 if wide else 4
+        said = (
+            _u(descriptor, 4, 4),
+            _u(descriptor, 8, width),
+            _u(descriptor, 8 + width, width),
+        )
+        if said != (entry["crc"], entry["compressed"], entry["size"]):
+            problems.append(f"{name}: its data descriptor disagrees with the directory")
+        end += 4 + 4 + 2 * width
+    return end
+
+
 # The bundle ---------------------------------------------------------------------------------
 
 
@@ -412,7 +627,11 @@ class Bundle:
             yield from iter(lambda: handle.read(CHUNK), b"")
 
     def read(self, name: str) -> bytes:
-        return b"".join(self.chunks(name))
+        """A small member whole; Failed if the ZIP says it is damaged."""
+        try:
+            return b"".join(self.chunks(name))
+        except (zipfile.BadZipFile, OSError) as error:
+            raise Failed(f"{name} cannot be read: {error}") from None
 
     def hash(self, name: str) -> tuple[int, str]:
         """Size and SHA-256 of a member, read in chunks; Failed if the ZIP says it is damaged."""
@@ -463,11 +682,18 @@ def verify(
     except (zipfile.BadZipFile, OSError) as error:
         report.fail("bundle", f"{path} cannot be read: {error}")
         return False
+    if bundle.archive is not None:
+        _check_zip(path, report)
     if MANIFEST not in names:
         report.fail("manifest", f"the bundle holds no {MANIFEST}")
         _check_sums(bundle, names, report)
         return False
-    manifest_bytes = bundle.read(MANIFEST)
+    try:
+        manifest_bytes = bundle.read(MANIFEST)
+    except Failed as error:
+        report.fail("manifest", str(error))
+        _check_sums(bundle, names, report)
+        return False
     try:
         manifest = json.loads(manifest_bytes)
         if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
@@ -484,6 +710,14 @@ def verify(
     _check_signature_of(bundle, names, manifest_bytes, manifest, keys, fetch_keys, report)
     _check_token(bundle, names, manifest_bytes, tsa_certificates, report)
     return not report.failed
+
+
+def _check_zip(path: Path, report: Report) -> None:
+    problems = check_structure(path)
+    for problem in problems:
+        report.fail("ZIP", problem)
+    if not problems:
+        report.ok("ZIP", "every header, descriptor and directory entry agrees, nothing added")
 
 
 def _check_files(bundle: Bundle, names: list[str], manifest: dict, report: Report) -> None:
@@ -520,7 +754,11 @@ def _check_sums(bundle: Bundle, names: list[str], report: Report) -> None:
     if SUMS not in names:
         report.fail(SUMS, f"the bundle holds no {SUMS}")
         return
-    lines = bundle.read(SUMS).decode("utf-8", "replace").splitlines()
+    try:
+        lines = bundle.read(SUMS).decode("utf-8", "replace").splitlines()
+    except Failed as error:
+        report.fail(SUMS, str(error))
+        return
     wrong = 0
     for line in lines:
         expected, _, name = line.partition("  ")
@@ -548,7 +786,7 @@ def _check_claims(bundle: Bundle, names: list[str], manifest: dict, report: Repo
         if name == "dossier.json" or name.endswith("/dossier.json"):
             try:
                 found.append(json.loads(bundle.read(name))["claim"]["uuid"])
-            except (ValueError, KeyError, TypeError, zipfile.BadZipFile, OSError):
+            except (ValueError, KeyError, TypeError, Failed):
                 report.fail("manifest", f"{name} cannot be read")
                 return
     if sorted(found) != sorted(manifest.get("claims", [])):
@@ -577,8 +815,8 @@ def _check_signature_of(bundle, names, manifest_bytes, manifest, keys, fetch_key
         return
     try:
         signature = bundle.read(SIGNATURE)
-    except (zipfile.BadZipFile, OSError) as error:
-        report.fail("signature", f"{SIGNATURE} cannot be read: {error}")
+    except Failed as error:
+        report.fail("signature", str(error))
         return
 
     def signed_by(key) -> bool:
@@ -643,7 +881,15 @@ def _check_signature_of(bundle, names, manifest_bytes, manifest, keys, fetch_key
 
 def _check_token(bundle, names, manifest_bytes, tsa_certificates, report) -> None:
     if TOKEN not in names:
-        why = bundle.read(NO_TOKEN).decode("utf-8", "replace").strip() if NO_TOKEN in names else ""
+        try:
+            why = (
+                bundle.read(NO_TOKEN).decode("utf-8", "replace").strip()
+                if NO_TOKEN in names
+                else ""
+            )
+        except Failed as error:
+            report.fail("timestamp", str(error))
+            return
         report.note("timestamp", f"none: {why or 'the bundle holds no timestamp token'}")
         return
     try:

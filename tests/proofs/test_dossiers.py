@@ -122,7 +122,7 @@ def test_the_command_and_openssl_accept_the_dossier(claim, tsa, tmp_path):
                           "--tsa-cert", str(tsa.ca))  # fmt: skip
     assert passed, out
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["OK"] * 5, out
+    assert [line.split()[0] for line in lines] == ["OK"] * 6, out
     assert any("timestamp: the manifest existed on" in line and "Test TSA Root" in line
                for line in lines)  # fmt: skip
     # Anyone's OpenSSL agrees about the timestamp: nothing of ours in between.
@@ -184,7 +184,7 @@ def test_the_bundled_script_checks_the_dossier_and_names_each_changed_member(
     key = _public_key(tmp_path)
     result = _bundled(path, clean_python, "--public-key", str(key), "--tsa-cert", str(tsa.ca))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("OK ") == 5
+    assert result.stdout.count("OK ") == 6
     evidence = next(n for n in zipfile.ZipFile(path).namelist() if n.startswith("evidence/"))
     for member in MEMBERS:
         name = evidence if member == "evidence" else member
@@ -206,15 +206,55 @@ def test_the_bundled_script_checks_the_dossier_and_names_each_changed_member(
         assert f"{name} does not match its line" in result.stdout  # SHA256SUMS as well
 
 
+def _contents(path: Path) -> list[range]:
+    """Where each member's bytes lie in the ZIP."""
+    data, spans = path.read_bytes(), []
+    for info in zipfile.ZipFile(path).infolist():
+        at = info.header_offset
+        start = at + 30 + int.from_bytes(data[at + 26 : at + 28], "little")
+        start += int.from_bytes(data[at + 28 : at + 30], "little")
+        spans.append(range(start, start + info.compress_size))
+    return spans
+
+
 def test_a_changed_byte_anywhere_in_the_zip_fails_it(claim, tsa, tmp_path):
     path = _export(claim, tmp_path)
     data = path.read_bytes()
-    for offset in (40, len(data) // 3, len(data) // 2, len(data) - 30):
+    assert verify.check_structure(path) == []
+    contents = _contents(path)
+    # Every byte around the files: headers, descriptors, the directory, its end record.
+    around = [i for i in range(len(data)) if not any(i in span for span in contents)]
+    forged = tmp_path / "byte.zip"
+    unseen = []
+    for offset in around:
         changed = bytearray(data)
         changed[offset] ^= 0x01
-        forged = tmp_path / f"byte-{offset}.zip"
+        forged.write_bytes(bytes(changed))
+        if not verify.check_structure(forged):
+            unseen.append(offset)
+    assert len(around) > 500 and unseen == []
+    # Inside the files, and the whole verifier, at a few places of each kind.
+    for offset in (around[5], contents[0][10], contents[-1][3], len(data) // 2, len(data) - 30):
+        changed = bytearray(data)
+        changed[offset] ^= 0x01
         forged.write_bytes(bytes(changed))
         assert not _verify(forged, "--tsa-cert", str(tsa.ca))[0], offset
+
+
+def test_a_zip_timestamped_later_keeps_a_sound_structure(claim, tsa, tmp_path):
+    tsa.down = True
+    path = _export(claim, tmp_path)
+    tsa.down = False
+    call_command("timestamp_dossier", str(path), stdout=io.StringIO())
+    assert verify.check_structure(path) == []
+    data = path.read_bytes()
+    contents = _contents(path)
+    forged = tmp_path / "byte.zip"
+    for offset in [i for i in range(0, len(data), 7) if not any(i in s for s in contents)]:
+        changed = bytearray(data)
+        changed[offset] ^= 0x01
+        forged.write_bytes(bytes(changed))
+        assert verify.check_structure(forged), offset
 
 
 def test_a_swapped_signature_a_foreign_manifest_and_a_foreign_token_are_caught(
@@ -417,3 +457,18 @@ def test_the_dossier_page_names_the_signing_key(client, researcher, claim):
     page = client.get(reverse("claims:claim_dossier", args=[claim.pk, "html"])).content.decode()
     assert f"The key's fingerprint is {current_key().fingerprint}" in page
     assert "python3 verify.py DOSSIER.zip --public-key KEY.pem" in page
+
+
+def test_members_the_zip_itself_says_are_damaged_are_named(claim, tmp_path):
+    path = _export(claim, tmp_path)
+    data = path.read_bytes()
+    names = [info.filename for info in zipfile.ZipFile(path).infolist()]
+    for name, span in zip(names, _contents(path), strict=True):
+        if name not in (verify.MANIFEST, verify.SIGNATURE, verify.SUMS, verify.NO_TOKEN):
+            continue
+        changed = bytearray(data)
+        changed[span[len(span) // 2]] ^= 0x01  # the ZIP's own checksum no longer matches
+        forged = tmp_path / "damaged.zip"
+        forged.write_bytes(bytes(changed))
+        passed, out = _verify(forged)
+        assert not passed and f"{name} cannot be read: Bad CRC-32" in out, (name, out)
