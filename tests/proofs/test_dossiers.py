@@ -472,3 +472,21 @@ def test_members_the_zip_itself_says_are_damaged_are_named(claim, tmp_path):
         forged.write_bytes(bytes(changed))
         passed, out = _verify(forged)
         assert not passed and f"{name} cannot be read: Bad CRC-32" in out, (name, out)
+
+
+def test_a_zip64_bundle_is_checked_as_closely(claim, tmp_path, monkeypatch):
+    # What a bundle past 2 GiB looks like (ZIP64 end records, ZIP64 directory entries),
+    # made small: zipfile switches to ZIP64 past this limit.
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    path = _export(claim, tmp_path)
+    monkeypatch.undo()
+    data = path.read_bytes()
+    assert b"PK\x06\x06" in data[-200:]  # a ZIP64 end record
+    assert verify.check_structure(path) == [] and _verify(path)[0]
+    forged = tmp_path / "byte.zip"
+    contents = _contents(path)
+    for offset in [i for i in range(len(data)) if not any(i in s for s in contents)]:
+        changed = bytearray(data)
+        changed[offset] ^= 0x01
+        forged.write_bytes(bytes(changed))
+        assert verify.check_structure(forged), offset
