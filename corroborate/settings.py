@@ -405,6 +405,9 @@ CELERY_BEAT_SCHEDULE = {
 # text in SIGNING_KEY. A Time-Stamping Authority (RFC 3161) timestamps each dossier and,
 # every TIMESTAMP_HISTORY_EVERY_HOURS, the history's head; TIMESTAMP_CA_FILE is its
 # certificate (or its CA's), to check its tokens against.
+# The roots of content-credential signers this instance trusts (a PEM bundle: the C2PA
+# trust list, a newsroom's own CAs); without it no signer is trusted, only checked.
+C2PA_TRUST_ANCHORS = env_str("C2PA_TRUST_ANCHORS")
 SIGNING_KEY = env_str("SIGNING_KEY")
 SIGNING_KEY_FILE = Path(env_str("SIGNING_KEY_FILE") or BASE_DIR / "keys" / "signing-key.pem")
 TIMESTAMP_URL = env_str("TIMESTAMP_URL")

@@ -12,9 +12,14 @@ by its C2PA code. Nothing here is trusted blindly: a reviewer sees it beside the
 from __future__ import annotations
 
 import functools
+import logging
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+log = logging.getLogger(__name__)
 
 NONE, VALID, TRUSTED, INVALID, UNREADABLE = "none", "valid", "trusted", "invalid", "unreadable"
 STATES = {"Valid": VALID, "Trusted": TRUSTED, "Invalid": INVALID}
@@ -49,13 +54,20 @@ def read_credentials(path: str, media_type: str) -> dict[str, Any]:
 
 def _offline():
     """The reader's settings: nothing fetched over the network while reading evidence (no
-    remote manifest, no certificate revocation check), whatever the file points to."""
+    remote manifest, no certificate revocation check), whatever the file points to; the
+    signers' roots this instance trusts (C2PA_TRUST_ANCHORS), when it names some."""
     import c2pa
 
-    settings = c2pa.Settings.from_dict(
-        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
-    )
-    return c2pa.Context.builder().with_settings(settings).build()
+    config: dict[str, Any] = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+    if settings.C2PA_TRUST_ANCHORS:
+        try:
+            anchors = Path(settings.C2PA_TRUST_ANCHORS).read_text(encoding="ascii")
+        except (OSError, ValueError) as error:  # intake goes on; nobody is trusted meanwhile
+            log.error("C2PA_TRUST_ANCHORS cannot be read, no signer is trusted: %s", error)
+        else:
+            config["verify"]["verify_trust"] = True
+            config["trust"] = {"trust_anchors": anchors}
+    return c2pa.Context.builder().with_settings(c2pa.Settings.from_dict(config)).build()
 
 
 @functools.cache

@@ -43,6 +43,7 @@ def _signing_key(settings, signing_key_file):
     settings.SIGNING_KEY_FILE = signing_key_file
     settings.TIMESTAMP_URL = ""
     settings.TIMESTAMP_CA_FILE = ""
+    settings.C2PA_TRUST_ANCHORS = ""  # no content-credential signer trusted unless a test says
 
 
 @pytest.fixture(autouse=True)

@@ -156,3 +156,23 @@ def test_files_received_before_credentials_were_read_are_read_by_a_command(resea
     assert plain.content_credentials == {"state": "none"}
     call_command("read_credentials", stdout=out, stderr=StringIO())
     assert out.getvalue().strip().endswith("Content credentials read for 0 evidence files.")
+
+
+def test_a_signer_under_the_trusted_roots_is_trusted(client, researcher, settings, tmp_path):
+    chain, _key = c2pa_files.signing_chain()
+    root = chain[chain.index(b"-----BEGIN CERTIFICATE-----", 10) :]
+    (tmp_path / "anchors.pem").write_bytes(root)
+    settings.C2PA_TRUST_ANCHORS = str(tmp_path / "anchors.pem")
+    item = _item(researcher, c2pa_files.signed(files.encode(files.scene(8), "JPEG"), "image/jpeg"))
+    assert item.content_credentials["state"] == credentials.TRUSTED
+    assert item.content_credentials["signer_trusted"] is True
+    client.force_login(researcher)
+    page = client.get(reverse("evidence:evidence_detail", args=[item.pk])).content.decode()
+    assert "Signed by a signer on the trust list" in page
+
+
+def test_unreadable_trusted_roots_trust_nobody_and_intake_goes_on(researcher, settings, caplog):
+    settings.C2PA_TRUST_ANCHORS = "/nonexistent/anchors.pem"
+    item = _item(researcher, c2pa_files.signed(files.encode(files.scene(2), "JPEG"), "image/jpeg"))
+    assert item.content_credentials["state"] == credentials.VALID
+    assert "C2PA_TRUST_ANCHORS cannot be read" in caplog.text
