@@ -612,6 +612,7 @@ class Bundle:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.archive = None if path.is_dir() else zipfile.ZipFile(path)
+        self._hashed: dict[str, tuple[int, str]] = {}  # the manifest's and SHA256SUMS' checks
 
     def names(self) -> list[str]:
         if self.archive is not None:
@@ -638,7 +639,10 @@ class Bundle:
             raise Failed(f"{name} cannot be read: {error}") from None
 
     def hash(self, name: str) -> tuple[int, str]:
-        """Size and SHA-256 of a member, read in chunks; Failed if the ZIP says it is damaged."""
+        """Size and SHA-256 of a member, read in chunks once (both checks ask); Failed if the
+        ZIP says it is damaged."""
+        if name in self._hashed:
+            return self._hashed[name]
         digest, size = hashlib.sha256(), 0
         try:
             for chunk in self.chunks(name):
@@ -646,7 +650,8 @@ class Bundle:
                 size += len(chunk)
         except Exception as error:  # whatever a hostile ZIP makes zipfile raise
             raise Failed(f"{name} cannot be read: {error}") from None
-        return size, digest.hexdigest()
+        self._hashed[name] = size, digest.hexdigest()
+        return self._hashed[name]
 
 
 class Report:

@@ -490,3 +490,18 @@ def test_a_zip64_bundle_is_checked_as_closely(claim, tmp_path, monkeypatch):
         changed[offset] ^= 0x01
         forged.write_bytes(bytes(changed))
         assert verify.check_structure(forged), offset
+
+
+def test_each_file_is_read_once_for_both_checks(claim, tmp_path, monkeypatch):
+    path = _export(claim, tmp_path)
+    read = []
+    chunks = verify.Bundle.chunks
+
+    def counting(self, name):
+        read.append(name)
+        return chunks(self, name)
+
+    monkeypatch.setattr(verify.Bundle, "chunks", counting)
+    assert _verify(path)[0]
+    evidence = [name for name in read if name.startswith("evidence/")]
+    assert evidence and len(evidence) == len(set(evidence))
